@@ -1,0 +1,5 @@
+"""loyalty.drivers (filled in by its own work)."""
+
+from __future__ import annotations
+
+__all__: list = []

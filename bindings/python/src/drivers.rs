@@ -1,0 +1,8 @@
+//! Python functions of the core's `drivers` module.
+
+use pyo3::prelude::*;
+
+/// Adds this area's functions to the extension module.
+pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! The compiled module `loyalty._loyalty`: thin conversions between Python
+//! (numpy arrays, lists, dicts) and the `loyalty` core crate.
+//!
+//! The public Python API is the pure-Python package `loyalty`, which wraps
+//! these functions, adds pandas views and plots, and defines the exception
+//! classes that [`errors::to_py_err`] raises.
+
+use pyo3::prelude::*;
+
+mod convert;
+mod drivers;
+mod errors;
+mod models;
+mod retention;
+mod separation;
+mod survey;
+mod value;
+
+/// Registers every area's functions on the extension module.
+#[pymodule]
+fn _loyalty(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    survey::register(m)?;
+    models::register(m)?;
+    retention::register(m)?;
+    separation::register(m)?;
+    drivers::register(m)?;
+    value::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Drivers: which performance dimensions explain loyalty or satisfaction.

@@ -1,0 +1,1 @@
+//! Empirical retention: cohort tables, Kaplan-Meier, hazards, log-rank tests.

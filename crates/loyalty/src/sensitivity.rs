@@ -1,0 +1,2 @@
+//! Sensitivity: how value responds to loyalty (elasticities, targets,
+//! program ROI, scenario grids).
