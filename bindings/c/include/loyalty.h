@@ -91,6 +91,9 @@ enum LoyaltyStatus loyalty_nps_from_counts(uint64_t detractors,
 
 // Computes the NPS in points from `len` scores on the integral scale
 // `min..=max`, with promoters `>= 9` and detractors `<= 6` (clamped into range).
+//
+// # Safety
+// Pointers must be NULL or valid for the lengths given, as the module documentation says.
 enum LoyaltyStatus loyalty_nps(const double *scores,
                                size_t len,
                                double min,
@@ -102,6 +105,9 @@ enum LoyaltyStatus loyalty_nps(const double *scores,
 
 // Computes the NPS in points from `len` byte scores on `min..=max` (the fast
 // path for large arrays).
+//
+// # Safety
+// Pointers must be NULL or valid for the lengths given, as the module documentation says.
 enum LoyaltyStatus loyalty_nps_u8(const uint8_t *scores,
                                   size_t len,
                                   uint8_t min,
@@ -121,9 +127,15 @@ const char *loyalty_last_error_message(void);
 // `{"error": {"kind": ..., "message": ...}}` and the status says why.
 //
 // Functions: see `docs/c-api.md`.
+//
+// # Safety
+// Pointers must be NULL or valid for the lengths given, as the module documentation says.
 enum LoyaltyStatus loyalty_call_json(const char *request, char **response);
 
 // Frees a string returned by loyalty (NULL is ignored).
+//
+// # Safety
+// Pointers must be NULL or valid for the lengths given, as the module documentation says.
 void loyalty_string_free(char *s);
 
 #ifdef __cplusplus

@@ -9,17 +9,26 @@ mod survey;
 
 type Failure = (LoyaltyStatus, String);
 
+/// A handler returns `None` for a function name it does not own.
+type Handler = fn(&str, &Value) -> Option<Result<Value, Failure>>;
+
 /// Dispatches one request.
 pub fn call(request: &str) -> Result<String, Failure> {
-    let req: Value = serde_json::from_str(request)
-        .map_err(|e| (LoyaltyStatus::Parse, format!("request is not valid JSON: {e}")))?;
-    let function = req
-        .get("function")
-        .and_then(Value::as_str)
-        .ok_or_else(|| (LoyaltyStatus::Parse, "request needs a string field \"function\"".to_string()))?;
+    let req: Value = serde_json::from_str(request).map_err(|e| {
+        (
+            LoyaltyStatus::Parse,
+            format!("request is not valid JSON: {e}"),
+        )
+    })?;
+    let function = req.get("function").and_then(Value::as_str).ok_or_else(|| {
+        (
+            LoyaltyStatus::Parse,
+            "request needs a string field \"function\"".to_string(),
+        )
+    })?;
     let empty = Value::Object(Default::default());
     let args = req.get("args").unwrap_or(&empty);
-    let handlers: &[fn(&str, &Value) -> Option<Result<Value, Failure>>] = &[survey::handle];
+    let handlers: &[Handler] = &[survey::handle];
     for handler in handlers {
         if let Some(result) = handler(function, args) {
             return result.map(|v| v.to_string());
@@ -33,15 +42,26 @@ pub fn call(request: &str) -> Result<String, Failure> {
 
 /// Reads a required argument.
 pub(crate) fn arg<T: serde::de::DeserializeOwned>(args: &Value, name: &str) -> Result<T, Failure> {
-    let v = args
-        .get(name)
-        .ok_or_else(|| (LoyaltyStatus::InvalidParameter, format!("missing argument {name:?}")))?;
-    serde_json::from_value(v.clone())
-        .map_err(|e| (LoyaltyStatus::InvalidParameter, format!("argument {name:?} is invalid: {e}")))
+    let v = args.get(name).ok_or_else(|| {
+        (
+            LoyaltyStatus::InvalidParameter,
+            format!("missing argument {name:?}"),
+        )
+    })?;
+    serde_json::from_value(v.clone()).map_err(|e| {
+        (
+            LoyaltyStatus::InvalidParameter,
+            format!("argument {name:?} is invalid: {e}"),
+        )
+    })
 }
 
 /// Reads an optional argument with a default.
-pub(crate) fn arg_or<T: serde::de::DeserializeOwned>(args: &Value, name: &str, default: T) -> Result<T, Failure> {
+pub(crate) fn arg_or<T: serde::de::DeserializeOwned>(
+    args: &Value,
+    name: &str,
+    default: T,
+) -> Result<T, Failure> {
     match args.get(name) {
         None | Some(Value::Null) => Ok(default),
         Some(_) => arg(args, name),

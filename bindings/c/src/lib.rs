@@ -142,7 +142,10 @@ pub(crate) fn core_err(err: Error) -> (LoyaltyStatus, String) {
 }
 
 fn null(name: &str) -> (LoyaltyStatus, String) {
-    (LoyaltyStatus::NullPointer, format!("{name} is NULL; pass a valid pointer"))
+    (
+        LoyaltyStatus::NullPointer,
+        format!("{name} is NULL; pass a valid pointer"),
+    )
 }
 
 /// Maps a `LoyaltyNpsMethod` value; the method arrives as a plain integer
@@ -221,8 +224,11 @@ pub extern "C" fn loyalty_nps_from_counts(
 
 /// Computes the NPS in points from `len` scores on the integral scale
 /// `min..=max`, with promoters `>= 9` and detractors `<= 6` (clamped into range).
+///
+/// # Safety
+/// Pointers must be NULL or valid for the lengths given, as the module documentation says.
 #[no_mangle]
-pub extern "C" fn loyalty_nps(
+pub unsafe extern "C" fn loyalty_nps(
     scores: *const f64,
     len: usize,
     min: f64,
@@ -255,8 +261,11 @@ pub extern "C" fn loyalty_nps(
 
 /// Computes the NPS in points from `len` byte scores on `min..=max` (the fast
 /// path for large arrays).
+///
+/// # Safety
+/// Pointers must be NULL or valid for the lengths given, as the module documentation says.
 #[no_mangle]
-pub extern "C" fn loyalty_nps_u8(
+pub unsafe extern "C" fn loyalty_nps_u8(
     scores: *const u8,
     len: usize,
     min: u8,
@@ -300,8 +309,14 @@ pub extern "C" fn loyalty_last_error_message() -> *const c_char {
 /// `{"error": {"kind": ..., "message": ...}}` and the status says why.
 ///
 /// Functions: see `docs/c-api.md`.
+///
+/// # Safety
+/// Pointers must be NULL or valid for the lengths given, as the module documentation says.
 #[no_mangle]
-pub extern "C" fn loyalty_call_json(request: *const c_char, response: *mut *mut c_char) -> LoyaltyStatus {
+pub unsafe extern "C" fn loyalty_call_json(
+    request: *const c_char,
+    response: *mut *mut c_char,
+) -> LoyaltyStatus {
     if response.is_null() {
         set_last_error("response is NULL; pass a valid pointer");
         return LoyaltyStatus::NullPointer;
@@ -321,7 +336,8 @@ pub extern "C" fn loyalty_call_json(request: *const c_char, response: *mut *mut 
     });
     if status != LoyaltyStatus::Ok {
         let message = LAST_ERROR.with(|e| e.borrow().to_string_lossy().into_owned());
-        text = serde_json::json!({"error": {"status": status as i32, "message": message}}).to_string();
+        text =
+            serde_json::json!({"error": {"status": status as i32, "message": message}}).to_string();
     }
     let owned = CString::new(text.replace('\0', " ")).unwrap_or_default();
     // SAFETY: checked non-NULL above; the caller owns the string and frees it.
@@ -330,8 +346,11 @@ pub extern "C" fn loyalty_call_json(request: *const c_char, response: *mut *mut 
 }
 
 /// Frees a string returned by loyalty (NULL is ignored).
+///
+/// # Safety
+/// Pointers must be NULL or valid for the lengths given, as the module documentation says.
 #[no_mangle]
-pub extern "C" fn loyalty_string_free(s: *mut c_char) {
+pub unsafe extern "C" fn loyalty_string_free(s: *mut c_char) {
     if !s.is_null() {
         // SAFETY: `s` came from CString::into_raw in this library.
         drop(unsafe { CString::from_raw(s) });

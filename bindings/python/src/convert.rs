@@ -1,7 +1,7 @@
 //! Conversions shared by every area: serde values to Python objects, and
 //! numeric arrays of any dtype to Rust slices without copying.
 
-use numpy::{PyReadonlyArray1, PyUntypedArrayMethods};
+use numpy::PyReadonlyArray1;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};

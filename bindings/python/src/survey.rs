@@ -81,7 +81,8 @@ fn tally(
         Some(w) => {
             let w = f64_vec(&w);
             let s = numbers.with_f64(py, |it| Ok(it.collect::<Vec<f64>>()))?;
-            py.detach(|| ScoreTally::from_weighted(scale, &s, &w, missing)).py()
+            py.detach(|| ScoreTally::from_weighted(scale, &s, &w, missing))
+                .py()
         }
     }
 }

@@ -157,7 +157,11 @@ impl CsvTable {
     /// [`CliError::Input`] if the column does not exist.
     pub fn column_str(&self, name: &str) -> Result<Vec<String>, CliError> {
         let c = self.column_index(name)?;
-        Ok(self.rows.iter().map(|(_, row)| row[c].trim().to_string()).collect())
+        Ok(self
+            .rows
+            .iter()
+            .map(|(_, row)| row[c].trim().to_string())
+            .collect())
     }
 
     /// Line number (1-based, in the file) of data row `i`.

@@ -37,7 +37,7 @@ pub enum CliError {
         /// What was being computed, e.g. "NPS of segment North".
         context: String,
         /// The core's error.
-        error: loyalty::Error,
+        error: Box<loyalty::Error>,
     },
     /// Options that do not fit together.
     #[error("{0}")]
@@ -46,7 +46,12 @@ pub enum CliError {
 
 impl CliError {
     /// Builds [`CliError::Input`].
-    pub fn input(source: &str, line: u64, column: Option<&str>, message: impl Into<String>) -> Self {
+    pub fn input(
+        source: &str,
+        line: u64,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
         CliError::Input {
             source_name: source.to_string(),
             line,
@@ -58,12 +63,19 @@ impl CliError {
     /// Wraps a core error with what was being computed.
     pub fn core(context: impl Into<String>) -> impl FnOnce(loyalty::Error) -> Self {
         let context = context.into();
-        move |error| CliError::Core { context, error }
+        move |error| CliError::Core {
+            context,
+            error: Box::new(error),
+        }
     }
 }
 
 #[derive(Parser, Debug)]
-#[command(name = "loyalty", version, about = "Stakeholder loyalty management: survey indices, retention, value")]
+#[command(
+    name = "loyalty",
+    version,
+    about = "Stakeholder loyalty management: survey indices, retention, value"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -37,7 +37,9 @@ pub enum Error {
     },
 
     /// A value is NaN or infinite (or missing) where a finite number is required.
-    #[error("{what}[{index}] is {value}, not a finite number; remove or impute missing values{hint}")]
+    #[error(
+        "{what}[{index}] is {value}, not a finite number; remove or impute missing values{hint}"
+    )]
     NotFinite {
         /// Which input.
         what: String,

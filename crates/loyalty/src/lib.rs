@@ -38,8 +38,8 @@ pub mod feedback;
 pub mod models;
 pub mod monitor;
 pub mod retention;
-pub mod separation;
 pub mod sensitivity;
+pub mod separation;
 pub mod value;
 
 pub use error::{Error, Result};

@@ -49,7 +49,8 @@ impl Scale {
             ));
         }
         let intervals = (max - min) / step;
-        if (intervals - intervals.round()).abs() > 1e-9 || intervals.round() as usize + 1 > MAX_POINTS
+        if (intervals - intervals.round()).abs() > 1e-9
+            || intervals.round() as usize + 1 > MAX_POINTS
         {
             return Err(Error::invalid_parameter(
                 "scale",
@@ -262,8 +263,14 @@ mod tests {
     #[test]
     fn check_rejects_fraction_and_nan() {
         let s = Scale::nps();
-        assert!(matches!(s.check("scores", 3, 6.5), Err(Error::OutOfRange { index: 3, .. })));
-        assert!(matches!(s.check("scores", 0, f64::NAN), Err(Error::NotFinite { .. })));
+        assert!(matches!(
+            s.check("scores", 3, 6.5),
+            Err(Error::OutOfRange { index: 3, .. })
+        ));
+        assert!(matches!(
+            s.check("scores", 0, f64::NAN),
+            Err(Error::NotFinite { .. })
+        ));
         assert!(s.check("scores", 0, 11.0).is_err());
         assert_eq!(s.check("scores", 0, 7.0).unwrap(), 7);
     }

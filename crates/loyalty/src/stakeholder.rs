@@ -65,7 +65,13 @@ mod tests {
 
     #[test]
     fn parse_round_trips_names() {
-        for g in ["customers", "employees", "investors", "suppliers", "dealers"] {
+        for g in [
+            "customers",
+            "employees",
+            "investors",
+            "suppliers",
+            "dealers",
+        ] {
             assert_eq!(Stakeholder::parse(g).name(), g);
         }
         assert_eq!(Stakeholder::parse("Employee").nps_name(), "eNPS");

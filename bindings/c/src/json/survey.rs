@@ -35,7 +35,11 @@ fn nps(args: &Value) -> Result<Value, Failure> {
 
 fn nps_from_counts(args: &Value) -> Result<Value, Failure> {
     let level: f64 = arg_or(args, "level", 0.95)?;
-    let counts = NpsCounts::new(arg(args, "detractors")?, arg(args, "passives")?, arg(args, "promoters")?);
+    let counts = NpsCounts::new(
+        arg(args, "detractors")?,
+        arg(args, "passives")?,
+        arg(args, "promoters")?,
+    );
     to_value(survey::nps(&counts, method(args)?, level))
 }
 

@@ -18,7 +18,10 @@ pub fn render(sections: &[Section]) -> String {
     for section in sections {
         h.push_str(&format!("<h2>{}</h2>\n", escape(&section.title)));
         if !section.source.is_empty() {
-            h.push_str(&format!("<p class=\"note\">Data: {}</p>\n", escape(&section.source)));
+            h.push_str(&format!(
+                "<p class=\"note\">Data: {}</p>\n",
+                escape(&section.source)
+            ));
         }
         for note in &section.notes {
             h.push_str(&format!("<p class=\"note\">{}</p>\n", escape(note)));

@@ -194,13 +194,15 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
             results: sections.iter().flat_map(|s| s.results.iter()).collect(),
             sections: &sections,
         };
-        let text = serde_json::to_string_pretty(&doc).map_err(|e| CliError::Usage(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(&doc).map_err(|e| CliError::Usage(e.to_string()))?;
         writeln!(out, "{text}").map_err(io_err("stdout"))?;
     } else {
         write!(out, "{}", render_text(&sections)).map_err(io_err("stdout"))?;
     }
     if let Some(path) = &args.html {
-        std::fs::write(path, html::render(&sections)).map_err(io_err(&path.display().to_string()))?;
+        std::fs::write(path, html::render(&sections))
+            .map_err(io_err(&path.display().to_string()))?;
     }
     Ok(())
 }
@@ -228,7 +230,11 @@ pub fn build(args: &ReportArgs) -> Result<Vec<Section>, CliError> {
 pub fn render_text(sections: &[Section]) -> String {
     let mut s = String::new();
     for section in sections {
-        s.push_str(&format!("\n{}\n{}\n", section.title, "=".repeat(section.title.chars().count())));
+        s.push_str(&format!(
+            "\n{}\n{}\n",
+            section.title,
+            "=".repeat(section.title.chars().count())
+        ));
         if !section.source.is_empty() {
             s.push_str(&format!("Data: {}\n", section.source));
         }
@@ -267,7 +273,14 @@ fn render_table(table: &Table) -> String {
         l.trim_end().to_string() + "\n"
     };
     let mut s = line(&table.headers);
-    s.push_str(&(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  ") + "\n"));
+    s.push_str(
+        &(widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  ")
+            + "\n"),
+    );
     for row in &table.rows {
         s.push_str(&line(row));
     }

@@ -17,7 +17,9 @@ pub fn build(args: &ReportArgs) -> Result<Vec<Section>, CliError> {
     match &args.survey {
         Some(path) => {
             let recommend = args.recommend.as_deref().ok_or_else(|| {
-                CliError::Usage("--survey needs --recommend COLUMN naming the recommend score".into())
+                CliError::Usage(
+                    "--survey needs --recommend COLUMN naming the recommend score".into(),
+                )
             })?;
             let table = CsvTable::read(path)?;
             let scale = Scale::parse(&args.scale).map_err(CliError::core("--scale"))?;
@@ -51,7 +53,7 @@ fn tally_column(
         }
         other => CliError::Core {
             context: format!("{column} in {}", table.source),
-            error: other,
+            error: Box::new(other),
         },
     })
 }
@@ -64,7 +66,11 @@ fn nps_section(
     scale: Scale,
     group: &Stakeholder,
 ) -> Result<Section, CliError> {
-    let missing = if args.drop_missing { Missing::Drop } else { Missing::Reject };
+    let missing = if args.drop_missing {
+        Missing::Drop
+    } else {
+        Missing::Reject
+    };
     let index_name = group.nps_name();
     let mut segments: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
     segments.insert(None, (0..table.rows.len()).collect());
@@ -74,15 +80,22 @@ fn nps_section(
         }
     }
     let mut out = Table {
-        headers: ["Index", "Segment", "Value", "CI", "n", "Method"].map(String::from).to_vec(),
+        headers: ["Index", "Segment", "Value", "CI", "n", "Method"]
+            .map(String::from)
+            .to_vec(),
         rows: Vec::new(),
     };
     let mut results = Vec::new();
     for (segment, rows) in &segments {
         let tally = tally_column(table, recommend, rows, scale, missing)?;
         let label = segment.as_deref().unwrap_or("all");
-        let est = survey::nps_from_tally(&tally, NpsMethod::AdjustedWald, WeightedSe::Kish, args.level)
-            .map_err(CliError::core(format!("{index_name} of segment {label}")))?;
+        let est = survey::nps_from_tally(
+            &tally,
+            NpsMethod::AdjustedWald,
+            WeightedSe::Kish,
+            args.level,
+        )
+        .map_err(CliError::core(format!("{index_name} of segment {label}")))?;
         out.rows.push(vec![
             index_name.to_string(),
             label.to_string(),
@@ -91,7 +104,13 @@ fn nps_section(
             format!("{}", est.n),
             est.method.clone(),
         ]);
-        results.push(ReportResult::from_estimate(SECTION, index_name, group.name(), segment.as_deref(), &est));
+        results.push(ReportResult::from_estimate(
+            SECTION,
+            index_name,
+            group.name(),
+            segment.as_deref(),
+            &est,
+        ));
     }
     Ok(Section {
         name: SECTION.into(),
@@ -120,7 +139,9 @@ fn bundled(args: &ReportArgs) -> Result<Section, CliError> {
     let counts = tally.nps_counts();
 
     let mut out = Table {
-        headers: ["Index", "Item", "Value", "CI", "n", "Method"].map(String::from).to_vec(),
+        headers: ["Index", "Item", "Value", "CI", "n", "Method"]
+            .map(String::from)
+            .to_vec(),
         rows: Vec::new(),
     };
     let mut results = Vec::new();
@@ -147,21 +168,33 @@ fn bundled(args: &ReportArgs) -> Result<Section, CliError> {
         results.push(r);
     }
     for item in ["CUSA1", "CUSA2", "CUSA3"] {
-        let t = tally_column(&table, item, &rows, scale.with_top_box(9.0).map_err(CliError::core("top box"))?, Missing::Reject)?;
+        let t = tally_column(
+            &table,
+            item,
+            &rows,
+            scale.with_top_box(9.0).map_err(CliError::core("top box"))?,
+            Missing::Reject,
+        )?;
         let est = survey::top_box(&t, ShareMethod::Wilson, args.level)
             .map_err(CliError::core(format!("CSAT of {item}")))?;
         out.rows.push(vec![
             "CSAT top-2-box".into(),
             item.into(),
             format!("{}%", fmt(100.0 * est.value, 1)),
-            format!("{}% to {}%", fmt(100.0 * est.ci_low, 1), fmt(100.0 * est.ci_high, 1)),
+            format!(
+                "{}% to {}%",
+                fmt(100.0 * est.ci_low, 1),
+                fmt(100.0 * est.ci_high, 1)
+            ),
             format!("{}", est.n),
             est.method.clone(),
         ]);
-        let mut r = ReportResult::from_estimate(SECTION, "CSAT top-2-box", group.name(), None, &est);
+        let mut r =
+            ReportResult::from_estimate(SECTION, "CSAT top-2-box", group.name(), None, &est);
         r.extra.insert("item".into(), item.into());
         results.push(r);
-        let mean = survey::mean_score(&t, args.level).map_err(CliError::core(format!("mean of {item}")))?;
+        let mean = survey::mean_score(&t, args.level)
+            .map_err(CliError::core(format!("mean of {item}")))?;
         out.rows.push(vec![
             "Mean satisfaction".into(),
             item.into(),
@@ -170,7 +203,8 @@ fn bundled(args: &ReportArgs) -> Result<Section, CliError> {
             format!("{}", mean.n),
             mean.method.clone(),
         ]);
-        let mut r = ReportResult::from_estimate(SECTION, "Mean satisfaction", group.name(), None, &mean);
+        let mut r =
+            ReportResult::from_estimate(SECTION, "Mean satisfaction", group.name(), None, &mean);
         r.extra.insert("item".into(), item.into());
         results.push(r);
     }

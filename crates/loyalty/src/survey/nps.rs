@@ -404,13 +404,21 @@ fn dirichlet(
     let total = ad + apa + ap;
     let mean = (ap - ad) / total;
     // Var(θP - θD) of a Dirichlet: [aP(A-aP) + aD(A-aD) + 2 aP aD] / (A²(A+1)).
-    let var = (ap * (total - ap) + ad * (total - ad) + 2.0 * ap * ad) / (total * total * (total + 1.0));
+    let var =
+        (ap * (total - ap) + ad * (total - ad) + 2.0 * ap * ad) / (total * total * (total + 1.0));
     let mut rng = seeded_rng(seed);
-    let gamma = |a: f64| Gamma::new(a, 1.0).map_err(|e| Error::invalid_parameter("dirichlet alpha", a, e.to_string()));
+    let gamma = |a: f64| {
+        Gamma::new(a, 1.0)
+            .map_err(|e| Error::invalid_parameter("dirichlet alpha", a, e.to_string()))
+    };
     let (gd, gpa, gp) = (gamma(ad)?, gamma(apa)?, gamma(ap)?);
     let mut sample: Vec<f64> = (0..draws)
         .map(|_| {
-            let (xd, xpa, xp) = (gd.sample(&mut rng), gpa.sample(&mut rng), gp.sample(&mut rng));
+            let (xd, xpa, xp) = (
+                gd.sample(&mut rng),
+                gpa.sample(&mut rng),
+                gp.sample(&mut rng),
+            );
             (xp - xd) / (xd + xpa + xp)
         })
         .collect();
@@ -446,7 +454,11 @@ fn bootstrap(counts: &NpsCounts, resamples: usize, seed: u64, level: f64) -> Res
         // Multinomial draw as two conditional binomials.
         let prom = draw_binomial(&mut rng, n, pp)?;
         let rest = n - prom;
-        let q = if pp < 1.0 { (pd / (1.0 - pp)).min(1.0) } else { 0.0 };
+        let q = if pp < 1.0 {
+            (pd / (1.0 - pp)).min(1.0)
+        } else {
+            0.0
+        };
         let det = draw_binomial(&mut rng, rest, q)?;
         sample.push((prom as f64 - det as f64) / nf);
     }
@@ -479,7 +491,10 @@ fn draw_binomial<R: Rng>(rng: &mut R, n: u64, p: f64) -> Result<u64> {
 pub(crate) fn percentile_interval(sample: &mut [f64], level: f64) -> (f64, f64) {
     sample.sort_by(|a, b| a.total_cmp(b));
     let alpha = (1.0 - level) / 2.0;
-    (quantile_sorted(sample, alpha), quantile_sorted(sample, 1.0 - alpha))
+    (
+        quantile_sorted(sample, alpha),
+        quantile_sorted(sample, 1.0 - alpha),
+    )
 }
 
 fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {

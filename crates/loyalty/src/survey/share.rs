@@ -145,7 +145,12 @@ pub fn mean_score(tally: &ScoreTally, level: f64) -> Result<Estimate> {
     }
     let scale = tally.scale();
     let w = tally.weights();
-    let mean: f64 = w.iter().enumerate().map(|(k, &wk)| wk * scale.value_of(k)).sum::<f64>() / total;
+    let mean: f64 = w
+        .iter()
+        .enumerate()
+        .map(|(k, &wk)| wk * scale.value_of(k))
+        .sum::<f64>()
+        / total;
     let ss: f64 = w
         .iter()
         .enumerate()

@@ -143,7 +143,10 @@ impl ScoreTally {
             return Err(Error::invalid_parameter(
                 "scale of merged tally",
                 other.scale,
-                format!("tallies must share a scale to merge; this one is {}", self.scale),
+                format!(
+                    "tallies must share a scale to merge; this one is {}",
+                    self.scale
+                ),
             ));
         }
         for k in 0..self.counts.len() {
@@ -306,7 +309,11 @@ impl NpsCounts {
             });
         }
         let n = scores.len() as u64;
-        Ok(NpsCounts::new(detractors, n - promoters - detractors, promoters))
+        Ok(NpsCounts::new(
+            detractors,
+            n - promoters - detractors,
+            promoters,
+        ))
     }
 
     /// Counts categories of scores on any scale.
@@ -415,6 +422,9 @@ mod tests {
         scores[66_000] = 11;
         scores[69_999] = 200;
         let err = NpsCounts::from_u8(&scores, &Scale::nps()).unwrap_err();
-        assert!(matches!(err, Error::OutOfRange { index: 66_000, .. }), "{err}");
+        assert!(
+            matches!(err, Error::OutOfRange { index: 66_000, .. }),
+            "{err}"
+        );
     }
 }
