@@ -1,2 +1,4 @@
 //! Probabilistic retention and spend models (sBG, BG/NBD, MBG/NBD, Pareto/NBD,
 //! BG/BB, Gamma-Gamma), their likelihoods, fits and predictions.
+
+pub mod sbg;
