@@ -12,6 +12,7 @@ mod drivers;
 mod errors;
 mod models;
 mod retention;
+mod rfm;
 mod separation;
 mod survey;
 mod value;
@@ -22,6 +23,7 @@ fn _loyalty(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     survey::register(m)?;
     models::register(m)?;
+    rfm::register(m)?;
     retention::register(m)?;
     separation::register(m)?;
     drivers::register(m)?;

@@ -18,18 +18,20 @@ from ._loyalty import __version__
 from .errors import *  # noqa: F401,F403
 from .survey import *  # noqa: F401,F403
 from .models import *  # noqa: F401,F403
+from .rfm import *  # noqa: F401,F403
 from .retention import *  # noqa: F401,F403
 from .separation import *  # noqa: F401,F403
 from .drivers import *  # noqa: F401,F403
 from .value import *  # noqa: F401,F403
 
-from . import drivers, errors, models, retention, separation, survey, value
+from . import drivers, errors, models, retention, rfm, separation, survey, value
 
 __all__ = (
     ["Estimate", "__version__"]
     + errors.__all__
     + survey.__all__
     + models.__all__
+    + rfm.__all__
     + retention.__all__
     + separation.__all__
     + drivers.__all__
