@@ -203,10 +203,17 @@ impl Scale {
     }
 
     /// Category of a score under the NPS cut points.
+    ///
+    /// Promoters score `>= promoter_min`. The detractor band runs up to the
+    /// next whole point after `detractor_max` (exclusive), so on a scale with
+    /// half points a 6.5 is a detractor under the default cut 6, as in the
+    /// usual partition "detractor < 7, passive 7 to < 9, promoter >= 9". On
+    /// integral scales this is the same as `score <= detractor_max`. Every
+    /// score falls in exactly one category.
     pub fn nps_category(&self, score: f64) -> NpsCategory {
         if score >= self.promoter_min {
             NpsCategory::Promoter
-        } else if score <= self.detractor_max {
+        } else if score < self.detractor_max.floor() + 1.0 {
             NpsCategory::Detractor
         } else {
             NpsCategory::Passive
@@ -287,5 +294,15 @@ mod tests {
         let s = Scale::nps().with_nps_cuts(8.0, 5.0).unwrap();
         assert_eq!(s.nps_category(8.0), NpsCategory::Promoter);
         assert_eq!(s.nps_category(6.0), NpsCategory::Passive);
+    }
+
+    #[test]
+    fn half_points_fall_in_one_category() {
+        // formbricks PR 9248: 6.5 and 8.5 were counted in no category.
+        let s = Scale::new(0.0, 10.0, 0.5).unwrap();
+        assert_eq!(s.nps_category(6.5), NpsCategory::Detractor);
+        assert_eq!(s.nps_category(7.0), NpsCategory::Passive);
+        assert_eq!(s.nps_category(8.5), NpsCategory::Passive);
+        assert_eq!(s.nps_category(9.0), NpsCategory::Promoter);
     }
 }
