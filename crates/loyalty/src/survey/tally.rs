@@ -338,8 +338,9 @@ impl NpsCounts {
 /// lo..=hi) in one block.
 fn count_block(block: &[u8], p: u8, d: u8, lo: u8, hi: u8) -> [u64; 3] {
     // Lane counters are bytes, so they are flushed every 255 chunks.
-    const LANES: usize = 32;
+    const LANES: usize = 64;
     const FLUSH: usize = 255;
+    let span = hi - lo;
     let mut totals = [0u64; 3];
     let mut chunks = block.chunks_exact(LANES);
     loop {
@@ -352,7 +353,8 @@ fn count_block(block: &[u8], p: u8, d: u8, lo: u8, hi: u8) -> [u64; 3] {
                 let s = chunk[i];
                 prom[i] += u8::from(s >= p);
                 detr[i] += u8::from(s <= d);
-                bad[i] += u8::from(s < lo) | u8::from(s > hi);
+                // One unsigned compare tests lo <= s <= hi.
+                bad[i] += u8::from(s.wrapping_sub(lo) > span);
             }
             taken += 1;
         }
