@@ -186,7 +186,8 @@ def test_estimate_and_errors_pickle():
     assert est.to_dict()["method"] == "adjusted_wald"
     err = loyalty.OutOfRangeError("scores[0] = 11 is invalid")
     again = pickle.loads(pickle.dumps(err))
-    assert type(again) is loyalty.OutOfRangeError and str(again) == str(err)
+    assert type(again) is loyalty.OutOfRangeError
+    assert str(again) == str(err)
 
 
 def test_large_uint8_fast_path_matches_counts():

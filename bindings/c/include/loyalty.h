@@ -93,7 +93,7 @@ enum LoyaltyStatus loyalty_nps_from_counts(uint64_t detractors,
 // `min..=max`, with promoters `>= 9` and detractors `<= 6` (clamped into range).
 //
 // # Safety
-// Pointers must be NULL or valid for the lengths given, as the module documentation says.
+// Pointers must be NULL or valid for the lengths given, as the module documentation states.
 enum LoyaltyStatus loyalty_nps(const double *scores,
                                size_t len,
                                double min,
@@ -107,7 +107,7 @@ enum LoyaltyStatus loyalty_nps(const double *scores,
 // path for large arrays).
 //
 // # Safety
-// Pointers must be NULL or valid for the lengths given, as the module documentation says.
+// Pointers must be NULL or valid for the lengths given, as the module documentation states.
 enum LoyaltyStatus loyalty_nps_u8(const uint8_t *scores,
                                   size_t len,
                                   uint8_t min,
@@ -123,19 +123,19 @@ const char *loyalty_last_error_message(void);
 
 // Runs a JSON request `{"function": NAME, "args": {...}}` and writes a
 // newly allocated JSON response to `*response` (free it with
-// [`loyalty_string_free`]). On failure `*response` holds
-// `{"error": {"kind": ..., "message": ...}}` and the status says why.
+// [`loyalty_string_free`]). On failure `*response` contains
+// `{"error": {"kind": ..., "message": ...}}` and the status gives the reason.
 //
 // Functions: see `docs/c-api.md`.
 //
 // # Safety
-// Pointers must be NULL or valid for the lengths given, as the module documentation says.
+// Pointers must be NULL or valid for the lengths given, as the module documentation states.
 enum LoyaltyStatus loyalty_call_json(const char *request, char **response);
 
 // Frees a string returned by loyalty (NULL is ignored).
 //
 // # Safety
-// Pointers must be NULL or valid for the lengths given, as the module documentation says.
+// Pointers must be NULL or valid for the lengths given, as the module documentation states.
 void loyalty_string_free(char *s);
 
 #ifdef __cplusplus

@@ -148,8 +148,9 @@ fn null(name: &str) -> (LoyaltyStatus, String) {
     )
 }
 
-/// Maps a `LoyaltyNpsMethod` value; the method arrives as a plain integer
-/// because a C caller can pass any value, which a Rust enum must not hold.
+/// Maps a `LoyaltyNpsMethod` value to a method. The value arrives as a plain
+/// integer because a C caller can pass any value, and a Rust enum must not
+/// hold an undeclared one.
 fn method_of(method: i32, seed: u64) -> Result<NpsMethod, (LoyaltyStatus, String)> {
     const WALD: i32 = LoyaltyNpsMethod::Wald as i32;
     const ADJUSTED: i32 = LoyaltyNpsMethod::AdjustedWald as i32;
@@ -226,7 +227,7 @@ pub extern "C" fn loyalty_nps_from_counts(
 /// `min..=max`, with promoters `>= 9` and detractors `<= 6` (clamped into range).
 ///
 /// # Safety
-/// Pointers must be NULL or valid for the lengths given, as the module documentation says.
+/// Pointers must be NULL or valid for the lengths given, as the module documentation states.
 #[no_mangle]
 pub unsafe extern "C" fn loyalty_nps(
     scores: *const f64,
@@ -263,7 +264,7 @@ pub unsafe extern "C" fn loyalty_nps(
 /// path for large arrays).
 ///
 /// # Safety
-/// Pointers must be NULL or valid for the lengths given, as the module documentation says.
+/// Pointers must be NULL or valid for the lengths given, as the module documentation states.
 #[no_mangle]
 pub unsafe extern "C" fn loyalty_nps_u8(
     scores: *const u8,
@@ -305,13 +306,13 @@ pub extern "C" fn loyalty_last_error_message() -> *const c_char {
 
 /// Runs a JSON request `{"function": NAME, "args": {...}}` and writes a
 /// newly allocated JSON response to `*response` (free it with
-/// [`loyalty_string_free`]). On failure `*response` holds
-/// `{"error": {"kind": ..., "message": ...}}` and the status says why.
+/// [`loyalty_string_free`]). On failure `*response` contains
+/// `{"error": {"kind": ..., "message": ...}}` and the status gives the reason.
 ///
 /// Functions: see `docs/c-api.md`.
 ///
 /// # Safety
-/// Pointers must be NULL or valid for the lengths given, as the module documentation says.
+/// Pointers must be NULL or valid for the lengths given, as the module documentation states.
 #[no_mangle]
 pub unsafe extern "C" fn loyalty_call_json(
     request: *const c_char,
@@ -348,7 +349,7 @@ pub unsafe extern "C" fn loyalty_call_json(
 /// Frees a string returned by loyalty (NULL is ignored).
 ///
 /// # Safety
-/// Pointers must be NULL or valid for the lengths given, as the module documentation says.
+/// Pointers must be NULL or valid for the lengths given, as the module documentation states.
 #[no_mangle]
 pub unsafe extern "C" fn loyalty_string_free(s: *mut c_char) {
     if !s.is_null() {

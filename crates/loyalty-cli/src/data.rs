@@ -125,7 +125,7 @@ impl CsvTable {
         })
     }
 
-    /// A column as numbers; empty cells and "NA" become NaN, so that the
+    /// Returns a column as numbers. Empty cells and "NA" become NaN, so that the
     /// core's missing-value policy decides what to do with them.
     ///
     /// # Errors
@@ -151,7 +151,7 @@ impl CsvTable {
             .collect()
     }
 
-    /// A column as text.
+    /// Returns a column as text.
     ///
     /// # Errors
     /// [`CliError::Input`] if the column does not exist.

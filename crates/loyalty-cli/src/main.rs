@@ -28,13 +28,13 @@ pub enum CliError {
         line: u64,
         /// Column name, where one is involved.
         column: Option<String>,
-        /// What is wrong and how to fix it.
+        /// Description of the problem and its fix.
         message: String,
     },
     /// The core rejected the data or an option.
     #[error("{context}: {error}")]
     Core {
-        /// What was being computed, e.g. "NPS of segment North".
+        /// Computation that failed, e.g. "NPS of segment North".
         context: String,
         /// The core's error.
         error: Box<loyalty::Error>,

@@ -68,7 +68,7 @@ impl Scale {
         })
     }
 
-    /// The 0-10 likelihood-to-recommend scale of NPS and eNPS.
+    /// Returns the 0-10 likelihood-to-recommend scale of NPS and eNPS.
     pub fn nps() -> Self {
         Scale {
             min: 0.0,

@@ -322,6 +322,12 @@ def category_shares(
     """Share of responses at each scale point as a pandas DataFrame.
 
     Columns: ``score``, ``share``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+
+    Example:
+        >>> import loyalty
+        >>> df = loyalty.category_shares([1, 1, 2, 3], scale=(1, 3))
+        >>> df["share"].tolist()
+        [0.5, 0.25, 0.25]
     """
     import pandas as pd
 

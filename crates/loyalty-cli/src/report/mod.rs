@@ -2,7 +2,7 @@
 //! table, JSON or HTML.
 //!
 //! Each section lives in its own file and returns [`Section`]s. The JSON
-//! output is documented in `docs/report-json.md`: its `results` list holds one
+//! output is documented in `docs/report-json.md`: its `results` list contains one
 //! record per index with the fields of [`ReportResult`], and sections may add
 //! their own fields under `extra`.
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{check_same_len, Error, Result};
 use crate::scale::{NpsCategory, Scale};
 
-/// What to do with a missing (NaN) score.
+/// Policy for missing (NaN) scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Missing {
@@ -158,7 +158,7 @@ impl ScoreTally {
         Ok(())
     }
 
-    /// The scale of the tally.
+    /// Returns the scale of the tally.
     pub fn scale(&self) -> &Scale {
         &self.scale
     }
