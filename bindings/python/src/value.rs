@@ -15,7 +15,9 @@ use serde_json::Value;
 
 use loyalty::models::sbg;
 use loyalty::sensitivity::{self, uncertainty, NpsRetentionLink, ValueInputs};
-use loyalty::value::{self, BrandSwitching, ClvConvention, NpsShift, PeriodLength, RetentionCurve, Timing};
+use loyalty::value::{
+    self, BrandSwitching, ClvConvention, NpsShift, PeriodLength, RetentionCurve, Timing,
+};
 use loyalty::{Error, Scale};
 
 use crate::convert::{f64_vec, to_py};
@@ -71,35 +73,78 @@ fn dispatch(function: &str, a: &Value) -> loyalty::Result<Value> {
     match function {
         "clv" => {
             let curve: RetentionCurve = arg(a, "retention")?;
-            json(value::clv(arg(a, "margin")?, &curve, arg(a, "discount_rate")?, &convention(a)?)?)
+            json(value::clv(
+                arg(a, "margin")?,
+                &curve,
+                arg(a, "discount_rate")?,
+                &convention(a)?,
+            )?)
         }
         "value_curve" => {
             let curve: RetentionCurve = arg(a, "retention")?;
-            json(value::value_curve(arg(a, "margin")?, &curve, arg(a, "discount_rate")?, &convention(a)?, arg(a, "periods")?)?)
+            json(value::value_curve(
+                arg(a, "margin")?,
+                &curve,
+                arg(a, "discount_rate")?,
+                &convention(a)?,
+                arg(a, "periods")?,
+            )?)
         }
         "retention_elasticity" => {
             let timing: String = arg_or(a, "timing", "end".to_string())?;
-            json(sensitivity::retention_elasticity(arg(a, "retention")?, arg(a, "discount_rate")?, Timing::parse(&timing)?)?)
+            json(sensitivity::retention_elasticity(
+                arg(a, "retention")?,
+                arg(a, "discount_rate")?,
+                Timing::parse(&timing)?,
+            )?)
         }
         "elasticities" => json(sensitivity::elasticities(&inputs(a, "inputs")?)?),
-        "plus_points" => json(sensitivity::plus_points(&inputs(a, "inputs")?, arg(a, "points")?)?),
+        "plus_points" => json(sensitivity::plus_points(
+            &inputs(a, "inputs")?,
+            arg(a, "points")?,
+        )?),
         "net_value" => json(inputs(a, "inputs")?.value()?),
         "profit_buildup" => {
             let curve: RetentionCurve = arg(a, "retention")?;
             let profits: Vec<f64> = arg(a, "profit_by_year")?;
-            json(value::profit_buildup(arg(a, "acquisition_cost")?, &profits, &curve, arg(a, "discount_rate")?)?)
+            json(value::profit_buildup(
+                arg(a, "acquisition_cost")?,
+                &profits,
+                &curve,
+                arg(a, "discount_rate")?,
+            )?)
         }
         "profit_buildup_components" => {
             let curve: RetentionCurve = arg(a, "retention")?;
             let components: Vec<value::BuildupComponent> = arg(a, "components")?;
-            json(value::profit_buildup_components(arg(a, "acquisition_cost")?, &components, &curve, arg(a, "discount_rate")?)?)
+            json(value::profit_buildup_components(
+                arg(a, "acquisition_cost")?,
+                &components,
+                &curve,
+                arg(a, "discount_rate")?,
+            )?)
         }
-        "sbg_del" => json(sbg::del(arg(a, "alpha")?, arg(a, "beta")?, arg(a, "discount_rate")?)?),
-        "sbg_derl" => json(sbg::derl(arg(a, "alpha")?, arg(a, "beta")?, arg(a, "discount_rate")?, arg(a, "renewals")?)?),
+        "sbg_del" => json(sbg::del(
+            arg(a, "alpha")?,
+            arg(a, "beta")?,
+            arg(a, "discount_rate")?,
+        )?),
+        "sbg_derl" => json(sbg::derl(
+            arg(a, "alpha")?,
+            arg(a, "beta")?,
+            arg(a, "discount_rate")?,
+            arg(a, "renewals")?,
+        )?),
         "customer_equity" => {
             let curve: RetentionCurve = arg(a, "retention")?;
             let cohorts: Vec<value::Cohort> = arg(a, "cohorts")?;
-            json(value::customer_equity(&cohorts, arg(a, "margin")?, &curve, arg(a, "discount_rate")?, &convention(a)?)?)
+            json(value::customer_equity(
+                &cohorts,
+                arg(a, "margin")?,
+                &curve,
+                arg(a, "discount_rate")?,
+                &convention(a)?,
+            )?)
         }
         "aggregate_retention_error" => {
             let base: Vec<f64> = arg(a, "members_by_renewals")?;
@@ -112,10 +157,19 @@ fn dispatch(function: &str, a: &Value) -> loyalty::Result<Value> {
                 arg_or(a, "aggregate_retention", None)?,
             )?)
         }
-        "turnover_cost" => json(value::turnover_cost(arg(a, "headcount")?, arg(a, "turnover_rate")?, arg(a, "salary")?, arg(a, "cost_share")?)?),
+        "turnover_cost" => json(value::turnover_cost(
+            arg(a, "headcount")?,
+            arg(a, "turnover_rate")?,
+            arg(a, "salary")?,
+            arg(a, "cost_share")?,
+        )?),
         "turnover_cost_itemised" => {
             let items: value::ItemisedTurnoverCost = arg(a, "items")?;
-            json(value::turnover_cost_itemised(arg(a, "headcount")?, arg(a, "turnover_rate")?, &items)?)
+            json(value::turnover_cost_itemised(
+                arg(a, "headcount")?,
+                arg(a, "turnover_rate")?,
+                &items,
+            )?)
         }
         "turnover_savings" => json(value::turnover_savings(
             arg(a, "headcount")?,
@@ -126,7 +180,12 @@ fn dispatch(function: &str, a: &Value) -> loyalty::Result<Value> {
         "employee_value" => {
             let curve: RetentionCurve = arg(a, "retention")?;
             let net: Vec<f64> = arg(a, "net_value_by_tenure")?;
-            json(value::employee_value(arg(a, "hiring_cost")?, &net, &curve, arg(a, "discount_rate")?)?)
+            json(value::employee_value(
+                arg(a, "hiring_cost")?,
+                &net,
+                &curve,
+                arg(a, "discount_rate")?,
+            )?)
         }
         "investor_turnover" => json(value::investor_turnover(
             arg(a, "shares_traded")?,
@@ -148,12 +207,19 @@ fn dispatch(function: &str, a: &Value) -> loyalty::Result<Value> {
             let r: Vec<f64> = arg(a, "reward")?;
             match arg_or::<Option<usize>>(a, "periods", None)? {
                 None => json(value::markov_value(&p, &r, arg(a, "discount_rate")?)?),
-                Some(n) => json(value::markov_value_finite(&p, &r, arg(a, "discount_rate")?, n)?),
+                Some(n) => json(value::markov_value_finite(
+                    &p,
+                    &r,
+                    arg(a, "discount_rate")?,
+                    n,
+                )?),
             }
         }
         "brand_switching" => {
             let chain = match arg_or::<Option<Vec<Vec<f64>>>>(a, "counts", None)? {
-                Some(counts) => BrandSwitching::from_counts(&counts, arg_or(a, "initial_shares", None)?)?,
+                Some(counts) => {
+                    BrandSwitching::from_counts(&counts, arg_or(a, "initial_shares", None)?)?
+                }
                 None => BrandSwitching::new(arg(a, "transition")?, arg(a, "initial_shares")?)?,
             };
             let periods: usize = arg_or(a, "periods", 0)?;
@@ -164,7 +230,11 @@ fn dispatch(function: &str, a: &Value) -> loyalty::Result<Value> {
                 "steady_state" => json(chain.steady_state()?),
                 "flows" => json(chain.flows(periods)),
                 "net_flows" => json(chain.net_flows(periods)),
-                other => Err(Error::invalid_parameter("op", other, "chain, shares, steady_state, flows or net_flows")),
+                other => Err(Error::invalid_parameter(
+                    "op",
+                    other,
+                    "chain, shares, steady_state, flows or net_flows",
+                )),
             }
         }
         "clv_berger_nasr" => json(value::clv_berger_nasr(
@@ -177,15 +247,21 @@ fn dispatch(function: &str, a: &Value) -> loyalty::Result<Value> {
         "period_length" => {
             let period: String = arg(a, "period")?;
             let unit: String = arg(a, "time_unit")?;
-            json(PeriodLength {
-                period: value::TimeUnit::parse(&period)?,
-                model_unit: value::TimeUnit::parse(&unit)?,
-            }
-            .in_model_units()?)
+            json(
+                PeriodLength {
+                    period: value::TimeUnit::parse(&period)?,
+                    model_unit: value::TimeUnit::parse(&unit)?,
+                }
+                .in_model_units()?,
+            )
         }
         "clv_from_cumulative_purchases" => {
             let cumulative: Vec<f64> = arg(a, "cumulative")?;
-            json(value::clv_from_cumulative_purchases(&cumulative, arg(a, "margin")?, arg(a, "discount_rate")?)?)
+            json(value::clv_from_cumulative_purchases(
+                &cumulative,
+                arg(a, "margin")?,
+                arg(a, "discount_rate")?,
+            )?)
         }
         "word_of_mouth_value" => {
             let w: value::WordOfMouth = arg(a, "inputs")?;
@@ -212,7 +288,10 @@ fn dispatch(function: &str, a: &Value) -> loyalty::Result<Value> {
                 &cols,
             )?)
         }
-        "retention_for_value" => json(sensitivity::retention_for_value(&inputs(a, "inputs")?, arg(a, "target")?)?),
+        "retention_for_value" => json(sensitivity::retention_for_value(
+            &inputs(a, "inputs")?,
+            arg(a, "target")?,
+        )?),
         "break_even_retention" => json(sensitivity::break_even_retention(&inputs(a, "inputs")?)?),
         "break_even_margin" => json(sensitivity::break_even_margin(&inputs(a, "inputs")?)?),
         "nps_link" => {
@@ -241,7 +320,11 @@ fn dispatch(function: &str, a: &Value) -> loyalty::Result<Value> {
             let i: sensitivity::Incentive = arg(a, "incentive")?;
             json(sensitivity::acquisition_incentive(&i)?)
         }
-        other => Err(Error::invalid_parameter("function", other, "a function of loyalty.value")),
+        other => Err(Error::invalid_parameter(
+            "function",
+            other,
+            "a function of loyalty.value",
+        )),
     }
 }
 
@@ -341,7 +424,11 @@ fn propagate_callable(
                 if !domain && raised.borrow().is_none() {
                     *raised.borrow_mut() = Some(e);
                 }
-                Err(Error::invalid_parameter("inputs", format!("{x:?}"), format!("inputs the function accepts ({message})")))
+                Err(Error::invalid_parameter(
+                    "inputs",
+                    format!("{x:?}"),
+                    format!("inputs the function accepts ({message})"),
+                ))
             }
         }
     };

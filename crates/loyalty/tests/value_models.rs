@@ -40,7 +40,10 @@ fn buildup_constant_matches_brute_force() {
 #[test]
 fn buildup_sbg_matches_brute_force() {
     let profits = [5.0, 8.0];
-    let curve = RetentionCurve::Sbg { alpha: 0.7041, beta: 1.1820 };
+    let curve = RetentionCurve::Sbg {
+        alpha: 0.7041,
+        beta: 1.1820,
+    };
     let b = profit_buildup(20.0, &profits, &curve, 0.1).unwrap();
     let survival = sbg::survival_curve(0.7041, 1.1820, 400).unwrap();
     assert!((b.value - brute_buildup(20.0, &profits, &survival, 0.1)).abs() < 1e-8);
@@ -49,9 +52,18 @@ fn buildup_sbg_matches_brute_force() {
 #[test]
 fn buildup_components_add_up() {
     let components = vec![
-        BuildupComponent { name: "base profit".into(), by_year: vec![25.0] },
-        BuildupComponent { name: "revenue growth".into(), by_year: vec![0.0, 5.0, 10.0] },
-        BuildupComponent { name: "referrals".into(), by_year: vec![0.0, 3.0] },
+        BuildupComponent {
+            name: "base profit".into(),
+            by_year: vec![25.0],
+        },
+        BuildupComponent {
+            name: "revenue growth".into(),
+            by_year: vec![0.0, 5.0, 10.0],
+        },
+        BuildupComponent {
+            name: "referrals".into(),
+            by_year: vec![0.0, 3.0],
+        },
     ];
     let curve = RetentionCurve::Constant(0.85);
     let b = profit_buildup_components(80.0, &components, &curve, 0.12).unwrap();
@@ -67,10 +79,25 @@ fn customer_equity_by_hand() {
     // CLV = 30·1.1/(1.1 − 0.7) = 82.5 (start of period);
     // CE = 100·(82.5 − 50) + 120·(82.5 − 55)/1.1 = 3250 + 3000.
     let cohorts = [
-        Cohort { period: 0, members: 100.0, acquisition_cost: 50.0 },
-        Cohort { period: 1, members: 120.0, acquisition_cost: 55.0 },
+        Cohort {
+            period: 0,
+            members: 100.0,
+            acquisition_cost: 50.0,
+        },
+        Cohort {
+            period: 1,
+            members: 120.0,
+            acquisition_cost: 55.0,
+        },
     ];
-    let ce = customer_equity(&cohorts, 30.0, &RetentionCurve::Constant(0.7), 0.1, &ClvConvention::start()).unwrap();
+    let ce = customer_equity(
+        &cohorts,
+        30.0,
+        &RetentionCurve::Constant(0.7),
+        0.1,
+        &ClvConvention::start(),
+    )
+    .unwrap();
     assert!((ce.value - 6250.0).abs() < 1e-9);
 }
 
@@ -116,7 +143,10 @@ fn turnover_cost_cases() {
     assert!((itemised.total - 38_000.0).abs() < 1e-9);
     assert!((turnover_savings(1000.0, 0.16, 0.12, 25_000.0).unwrap() - 1_000_000.0).abs() < 1e-6);
     assert!(turnover_cost(-1.0, 0.1, 1.0, 1.0).is_err());
-    let bad = ItemisedTurnoverCost { ramp_up_productivity: vec![1.5], ..items };
+    let bad = ItemisedTurnoverCost {
+        ramp_up_productivity: vec![1.5],
+        ..items
+    };
     assert!(bad.total().is_err());
 }
 
@@ -133,10 +163,27 @@ fn voice_value_by_category() {
     // Detractors: 2 of 4 retained, spend 10; passives: 3 of 4, spend 20;
     // promoters: 4 of 5 retained, spend 30. Margin share 0.5, i = 0.1, end:
     // value = 0.5·spend·r/(1.1 − r).
-    let scores = [0.0, 3.0, 5.0, 6.0, 7.0, 7.0, 8.0, 8.0, 9.0, 9.0, 10.0, 10.0, 10.0];
-    let retained = [1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0];
-    let spend = [10.0, 10.0, 10.0, 10.0, 20.0, 20.0, 20.0, 20.0, 30.0, 30.0, 30.0, 30.0, 30.0];
-    let v = value_by_category(&scores, &Scale::nps(), &retained, &spend, None, 0.5, 0.1, &ClvConvention::end(), 0.95).unwrap();
+    let scores = [
+        0.0, 3.0, 5.0, 6.0, 7.0, 7.0, 8.0, 8.0, 9.0, 9.0, 10.0, 10.0, 10.0,
+    ];
+    let retained = [
+        1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0,
+    ];
+    let spend = [
+        10.0, 10.0, 10.0, 10.0, 20.0, 20.0, 20.0, 20.0, 30.0, 30.0, 30.0, 30.0, 30.0,
+    ];
+    let v = value_by_category(
+        &scores,
+        &Scale::nps(),
+        &retained,
+        &spend,
+        None,
+        0.5,
+        0.1,
+        &ClvConvention::end(),
+        0.95,
+    )
+    .unwrap();
     let expect = |spend: f64, r: f64| 0.5 * spend * r / (1.1 - r);
     let d = &v.categories[0];
     let p = &v.categories[2];
@@ -150,11 +197,24 @@ fn voice_value_by_category() {
     let convert = v.converting_detractor.as_ref().unwrap();
     assert!((convert.value - (expect(30.0, 0.8) - expect(10.0, 0.5))).abs() < 1e-9);
     assert!((v.nps - 100.0 * (5.0 - 4.0) / 13.0).abs() < 1e-9);
-    let point = v.value_of_nps_point(NpsShift::PassiveToPromoter, 10_000.0).unwrap();
+    let point = v
+        .value_of_nps_point(NpsShift::PassiveToPromoter, 10_000.0)
+        .unwrap();
     assert!((point.value - 100.0 * (expect(30.0, 0.8) - expect(20.0, 0.75))).abs() < 1e-6);
     let even = v.value_of_nps_point(NpsShift::Even, 10_000.0).unwrap();
     assert!((even.value - 50.0 * (expect(30.0, 0.8) - expect(10.0, 0.5))).abs() < 1e-6);
-    assert!(value_by_category(&scores[..3], &Scale::nps(), &retained, &spend, None, 0.5, 0.1, &ClvConvention::end(), 0.95).is_err());
+    assert!(value_by_category(
+        &scores[..3],
+        &Scale::nps(),
+        &retained,
+        &spend,
+        None,
+        0.5,
+        0.1,
+        &ClvConvention::end(),
+        0.95
+    )
+    .is_err());
 }
 
 #[test]
@@ -173,7 +233,10 @@ fn retention_program_by_hand() {
     assert!((r.net_value - (1000.0 * (340.0 - 800.0 / 3.0) - 20_000.0)).abs() < 1e-6);
     assert_eq!(r.payback_period, Some(4));
     assert!((r.gain_by_period[0] - 100.0 * 0.05 / 1.1).abs() < 1e-9);
-    let too_much = RetentionProgram { uplift_points: 25.0, ..program };
+    let too_much = RetentionProgram {
+        uplift_points: 25.0,
+        ..program
+    };
     assert!(retention_program(&too_much).is_err());
 }
 
@@ -196,7 +259,14 @@ fn incentive_npv_and_payback() {
     // A 30 discount at acquisition lifts retention 0.6 -> 0.7 at margin 50.
     let without = ValueInputs::constant(50.0, 0.6, 0.1);
     let with = ValueInputs::constant(50.0, 0.7, 0.1);
-    let incentive = Incentive { new_customers: 100.0, without, with, upfront_cost: 30.0, cost_per_period: 0.0, cost_periods: 0 };
+    let incentive = Incentive {
+        new_customers: 100.0,
+        without,
+        with,
+        upfront_cost: 30.0,
+        cost_per_period: 0.0,
+        cost_periods: 0,
+    };
     let r = acquisition_incentive(&incentive).unwrap();
     let gain = 50.0 * (0.7 / 0.4 - 0.6 / 0.5);
     assert!((r.net_value - 100.0 * (gain - 30.0)).abs() < 1e-9);
@@ -215,23 +285,55 @@ fn incentive_npv_and_payback() {
 #[test]
 fn delta_and_simulation_agree() {
     // CLV = m·r/(1.1 − r) with m = 100 ± 5 and r = 0.8 ± 0.02.
-    let f = |x: &[f64]| clv(x[0], &RetentionCurve::Constant(x[1]), 0.1, &ClvConvention::end());
+    let f = |x: &[f64]| {
+        clv(
+            x[0],
+            &RetentionCurve::Constant(x[1]),
+            0.1,
+            &ClvConvention::end(),
+        )
+    };
     let cov = diagonal_covariance(&[5.0, 0.02]);
     let delta = propagate(f, &[100.0, 0.8], &cov, Propagation::Delta, 0.95).unwrap();
-    let analytic = ((0.8f64 / 0.3 * 5.0).powi(2_i32) + (100.0f64 * 1.1 / 0.09 * 0.02).powi(2)).sqrt();
+    let analytic =
+        ((0.8f64 / 0.3 * 5.0).powi(2_i32) + (100.0f64 * 1.1 / 0.09 * 0.02).powi(2)).sqrt();
     assert!((delta.se - analytic).abs() / analytic < 1e-6);
-    let sim = Propagation::Simulation { draws: 20_000, seed: 7 };
+    let sim = Propagation::Simulation {
+        draws: 20_000,
+        seed: 7,
+    };
     let a = propagate(f, &[100.0, 0.8], &cov, sim, 0.95).unwrap();
     let b = propagate(f, &[100.0, 0.8], &cov, sim, 0.95).unwrap();
     assert_eq!(a, b);
-    assert!((a.se - analytic).abs() / analytic < 0.1, "{} vs {analytic}", a.se);
+    assert!(
+        (a.se - analytic).abs() / analytic < 0.1,
+        "{} vs {analytic}",
+        a.se
+    );
     assert!(a.ci_low < a.value && a.value < a.ci_high);
 }
 
 #[test]
 fn simulation_drops_draws_outside_domain() {
-    let f = |x: &[f64]| clv(1.0, &RetentionCurve::Constant(x[0]), 0.1, &ClvConvention::end());
-    let e = propagate(f, &[0.97], &diagonal_covariance(&[0.02]), Propagation::Simulation { draws: 5000, seed: 1 }, 0.9).unwrap();
+    let f = |x: &[f64]| {
+        clv(
+            1.0,
+            &RetentionCurve::Constant(x[0]),
+            0.1,
+            &ClvConvention::end(),
+        )
+    };
+    let e = propagate(
+        f,
+        &[0.97],
+        &diagonal_covariance(&[0.02]),
+        Propagation::Simulation {
+            draws: 5000,
+            seed: 1,
+        },
+        0.9,
+    )
+    .unwrap();
     assert!(e.n_missing > 0.0);
     assert!((e.n + e.n_missing - 5000.0).abs() < 1e-9);
 }
@@ -247,7 +349,11 @@ fn targets_and_break_even() {
     // Exact link r = 0.5 + 0.004·NPS plus small noise: 0.8 needs NPS ≈ 75.
     let nps = [10.0, 30.0, 50.0, 70.0, 90.0];
     let noise = [0.001, -0.002, 0.0, 0.002, -0.001];
-    let retention: Vec<f64> = nps.iter().zip(noise).map(|(x, e)| 0.5 + 0.004 * x + e).collect();
+    let retention: Vec<f64> = nps
+        .iter()
+        .zip(noise)
+        .map(|(x, e)| 0.5 + 0.004 * x + e)
+        .collect();
     let link = NpsRetentionLink::fit(&nps, &retention).unwrap();
     let need = link.nps_for_retention(0.8, 0.95).unwrap();
     assert!((need.value - (0.8 - link.intercept) / link.slope).abs() < 1e-12);
@@ -262,17 +368,43 @@ fn tornado_and_grid() {
     let t = tornado(
         &inputs,
         &[
-            ParameterRange { parameter: Parameter::Margin, low: 90.0, high: 110.0 },
-            ParameterRange { parameter: Parameter::Retention, low: 0.75, high: 0.85 },
-            ParameterRange { parameter: Parameter::AcquisitionCost, low: 40.0, high: 60.0 },
+            ParameterRange {
+                parameter: Parameter::Margin,
+                low: 90.0,
+                high: 110.0,
+            },
+            ParameterRange {
+                parameter: Parameter::Retention,
+                low: 0.75,
+                high: 0.85,
+            },
+            ParameterRange {
+                parameter: Parameter::AcquisitionCost,
+                low: 40.0,
+                high: 60.0,
+            },
         ],
     )
     .unwrap();
     assert_eq!(t.bars[0].parameter, Parameter::Retention);
     assert!((t.base_value - (800.0 / 3.0 - 50.0)).abs() < 1e-9);
-    let g = scenario_grid(&inputs, Parameter::Retention, &[0.7, 0.9], Parameter::DiscountRate, &[0.1, 0.12]).unwrap();
+    let g = scenario_grid(
+        &inputs,
+        Parameter::Retention,
+        &[0.7, 0.9],
+        Parameter::DiscountRate,
+        &[0.1, 0.12],
+    )
+    .unwrap();
     assert!((g.values[1][0] - (450.0 - 50.0)).abs() < 1e-9);
-    assert!(scenario_grid(&inputs, Parameter::Margin, &[1.0], Parameter::Margin, &[1.0]).is_err());
+    assert!(scenario_grid(
+        &inputs,
+        Parameter::Margin,
+        &[1.0],
+        Parameter::Margin,
+        &[1.0]
+    )
+    .is_err());
 }
 
 #[test]
@@ -283,19 +415,39 @@ fn bad_inputs_are_named() {
     let err = clv(10.0, &RetentionCurve::Constant(0.9), -1.0, &end).unwrap_err();
     assert!(err.to_string().contains("discount_rate"), "{err}");
     // Converges only when r(1+g) < 1+i.
-    let err = clv(10.0, &RetentionCurve::Constant(0.95), 0.02, &end.with_growth(0.1)).unwrap_err();
+    let err = clv(
+        10.0,
+        &RetentionCurve::Constant(0.95),
+        0.02,
+        &end.with_growth(0.1),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("horizon"), "{err}");
-    let err = clv(10.0, &RetentionCurve::Sbg { alpha: 1.0, beta: 1.0 }, 0.0, &end).unwrap_err();
+    let err = clv(
+        10.0,
+        &RetentionCurve::Sbg {
+            alpha: 1.0,
+            beta: 1.0,
+        },
+        0.0,
+        &end,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("horizon"), "{err}");
     assert_eq!(
-        BrandSwitching::new(vec![vec![0.5, 0.5]], vec![1.0]).unwrap_err().kind(),
+        BrandSwitching::new(vec![vec![0.5, 0.5]], vec![1.0])
+            .unwrap_err()
+            .kind(),
         "LengthMismatch"
     );
     assert!(BrandSwitching::new(vec![vec![0.5, 0.6], vec![0.5, 0.5]], vec![0.5, 0.5]).is_err());
-    let reducible = BrandSwitching::new(vec![vec![1.0, 0.0], vec![0.0, 1.0]], vec![0.5, 0.5]).unwrap();
+    let reducible =
+        BrandSwitching::new(vec![vec![1.0, 0.0], vec![0.0, 1.0]], vec![0.5, 0.5]).unwrap();
     assert_eq!(reducible.steady_state().unwrap_err().kind(), "Degenerate");
     assert_eq!(
-        profit_buildup(1.0, &[1.0, 2.0], &RetentionCurve::Survival(vec![0.9]), 0.1).unwrap_err().kind(),
+        profit_buildup(1.0, &[1.0, 2.0], &RetentionCurve::Survival(vec![0.9]), 0.1)
+            .unwrap_err()
+            .kind(),
         "InvalidParameter"
     );
 }

@@ -6,14 +6,17 @@ use loyalty::sensitivity::{
     elasticities, plus_points, retention_elasticity, retention_for_value, ValueInputs,
 };
 use loyalty::value::{
-    clv, clv_berger_nasr, clv_from_cumulative_purchases, clv_from_expected_purchases,
-    clv_multiple, discounted_lifetime, earned_growth, markov_value, word_of_mouth_value,
-    BrandSwitching, ClvConvention, PeriodLength, RetentionCurve, TimeUnit, Timing, WordOfMouth,
+    clv, clv_berger_nasr, clv_from_cumulative_purchases, clv_from_expected_purchases, clv_multiple,
+    discounted_lifetime, earned_growth, markov_value, word_of_mouth_value, BrandSwitching,
+    ClvConvention, PeriodLength, RetentionCurve, TimeUnit, Timing, WordOfMouth,
 };
 use serde_json::Value;
 
 fn reference(name: &str) -> Value {
-    let path = format!("{}/../../tests/reference/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../tests/reference/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     serde_json::from_str(&std::fs::read_to_string(&path).expect("reference file")).expect("JSON")
 }
 
@@ -44,7 +47,11 @@ fn margin_multiple_grid_gupta_lehmann() {
         let expected = fs(&case["multiple_rows_by_i"][row]);
         for (col, &r) in rates.iter().enumerate() {
             let got = clv_multiple(r, i, Timing::End).unwrap();
-            assert!((got - expected[col]).abs() < tol, "i={i} r={r}: {got} vs {}", expected[col]);
+            assert!(
+                (got - expected[col]).abs() < tol,
+                "i={i} r={r}: {got} vs {}",
+                expected[col]
+            );
             let via_clv = clv(1.0, &RetentionCurve::Constant(r), i, &ClvConvention::end()).unwrap();
             assert!((via_clv - got).abs() < 1e-12);
         }
@@ -95,7 +102,11 @@ fn retention_90_to_95_growing_margin() {
     let v90 = discounted_lifetime(&RetentionCurve::Constant(0.9), i, &convention).unwrap();
     let v95 = discounted_lifetime(&RetentionCurve::Constant(0.95), i, &convention).unwrap();
     assert!((v90 - 1.1 / (1.1 - 0.9 * (1.0 + g))).abs() < 1e-12);
-    assert!((100.0 * (v95 / v90 - 1.0) - 75.0).abs() < 0.5, "{}", v95 / v90);
+    assert!(
+        (100.0 * (v95 / v90 - 1.0) - 75.0).abs() < 0.5,
+        "{}",
+        v95 / v90
+    );
 }
 
 #[test]
@@ -113,7 +124,11 @@ fn retention_elasticity_cases() {
         finite.convention = ClvConvention::end().with_horizon(5000);
         let numeric = elasticities(&finite).unwrap();
         assert_eq!(numeric.method, "numeric");
-        assert!((numeric.retention - e).abs() < 1e-4, "{}", numeric.retention);
+        assert!(
+            (numeric.retention - e).abs() < 1e-4,
+            "{}",
+            numeric.retention
+        );
         assert!((numeric.discount_rate - analytic.discount_rate).abs() < 1e-4);
     }
 }
@@ -138,13 +153,22 @@ fn sbg_del_derl_fader_hardie_2010() {
 fn markov_brand_switching_render_stair_hanna() {
     // Render, Stair & Hanna, 13th ed., section 14.3 (grocery stores).
     let case = economics("markov_brand_switching");
-    let chain = BrandSwitching::new(matrix(&case["transition_rows_from"]), fs(&case["initial_shares"])).unwrap();
+    let chain = BrandSwitching::new(
+        matrix(&case["transition_rows_from"]),
+        fs(&case["initial_shares"]),
+    )
+    .unwrap();
     for (n, key) in [(1, "shares_period_1"), (2, "shares_period_2")] {
         for (got, want) in chain.shares(n).iter().zip(fs(&case[key])) {
             assert!((got - want).abs() < 1e-9, "period {n}: {got} vs {want}");
         }
     }
-    for (got, want) in chain.steady_state().unwrap().iter().zip(fs(&case["steady_state"])) {
+    for (got, want) in chain
+        .steady_state()
+        .unwrap()
+        .iter()
+        .zip(fs(&case["steady_state"]))
+    {
         assert!((got - want).abs() < 1e-6);
     }
     // Flows out of store 1 in period 0: 0.4 × (0.1, 0.1).
@@ -158,7 +182,12 @@ fn markov_brand_switching_render_stair_hanna() {
 fn markov_clv_pfeifer_carraway() {
     // Pfeifer & Carraway (2000): V = (I - P/(1+d))^-1 R, recomputed.
     let case = economics("markov_clv");
-    let v = markov_value(&matrix(&case["transition"]), &fs(&case["reward"]), f(&case["discount_rate"])).unwrap();
+    let v = markov_value(
+        &matrix(&case["transition"]),
+        &fs(&case["reward"]),
+        f(&case["discount_rate"]),
+    )
+    .unwrap();
     for (got, want) in v.iter().zip(fs(&case["value"])) {
         assert!((got - want).abs() < 1e-3, "{got} vs {want}");
     }
@@ -242,8 +271,18 @@ fn clv_discounting_mean_month() {
     let x = &case["input"];
     let rate = f(&x["purchase_rate_per_day"]);
     let months = x["months"].as_u64().unwrap() as usize;
-    let period = PeriodLength { period: TimeUnit::Month, model_unit: TimeUnit::Day };
-    let got = clv_from_expected_purchases(|t| rate * t, f(&x["margin_per_purchase"]), f(&x["monthly_discount"]), months, period).unwrap();
+    let period = PeriodLength {
+        period: TimeUnit::Month,
+        model_unit: TimeUnit::Day,
+    };
+    let got = clv_from_expected_purchases(
+        |t| rate * t,
+        f(&x["margin_per_purchase"]),
+        f(&x["monthly_discount"]),
+        months,
+        period,
+    )
+    .unwrap();
     let want = f(&case["expected"]["clv_month_30.4375_days"]);
     assert!((got.value - want).abs() < 1e-6, "{}", got.value);
     assert!((got.period_ends[0] - 30.4375).abs() < 1e-12);
@@ -256,8 +295,18 @@ fn clv_discounting_declared_30_day_month() {
     // Same case: a declared 30-day month gives the second expected value.
     let case = clv_discounting_case();
     let x = &case["input"];
-    let period = PeriodLength { period: TimeUnit::Days(30.0), model_unit: TimeUnit::Day };
-    let got = clv_from_expected_purchases(|t| 0.1 * t, f(&x["margin_per_purchase"]), f(&x["monthly_discount"]), 12, period).unwrap();
+    let period = PeriodLength {
+        period: TimeUnit::Days(30.0),
+        model_unit: TimeUnit::Day,
+    };
+    let got = clv_from_expected_purchases(
+        |t| 0.1 * t,
+        f(&x["margin_per_purchase"]),
+        f(&x["monthly_discount"]),
+        12,
+        period,
+    )
+    .unwrap();
     assert!((got.value - f(&case["expected"]["clv_if_30_day_convention_declared"])).abs() < 1e-6);
 }
 
@@ -267,12 +316,27 @@ fn clv_discounting_other_time_units() {
     // the period length follows the model's time unit (0.7 purchases a week
     // = 0.1 a day; 36.525 a year).
     let months = 24;
-    let day = PeriodLength { period: TimeUnit::Month, model_unit: TimeUnit::Day };
-    let week = PeriodLength { period: TimeUnit::Month, model_unit: TimeUnit::Week };
-    let year = PeriodLength { period: TimeUnit::Month, model_unit: TimeUnit::Year };
-    let by_day = clv_from_expected_purchases(|t| 0.1 * t, 7.0, 0.02, months, day).unwrap().value;
-    let by_week = clv_from_expected_purchases(|t| 0.7 * t, 7.0, 0.02, months, week).unwrap().value;
-    let by_year = clv_from_expected_purchases(|t| 36.525 * t, 7.0, 0.02, months, year).unwrap().value;
+    let day = PeriodLength {
+        period: TimeUnit::Month,
+        model_unit: TimeUnit::Day,
+    };
+    let week = PeriodLength {
+        period: TimeUnit::Month,
+        model_unit: TimeUnit::Week,
+    };
+    let year = PeriodLength {
+        period: TimeUnit::Month,
+        model_unit: TimeUnit::Year,
+    };
+    let by_day = clv_from_expected_purchases(|t| 0.1 * t, 7.0, 0.02, months, day)
+        .unwrap()
+        .value;
+    let by_week = clv_from_expected_purchases(|t| 0.7 * t, 7.0, 0.02, months, week)
+        .unwrap()
+        .value;
+    let by_year = clv_from_expected_purchases(|t| 36.525 * t, 7.0, 0.02, months, year)
+        .unwrap()
+        .value;
     assert!((by_day - by_week).abs() < 1e-9);
     assert!((by_day - by_year).abs() < 1e-9);
     // A saturating E(t) (a member who may churn): each period counts its own
@@ -290,7 +354,10 @@ fn clv_discounting_rejects_per_period_input() {
     let err = clv_from_cumulative_purchases(&[0.0, 3.0, 2.0, 1.0], 10.0, 0.01).unwrap_err();
     assert_eq!(err.kind(), "InvalidData");
     assert!(err.to_string().contains("cumulative"));
-    let bad_unit = PeriodLength { period: TimeUnit::Days(0.0), model_unit: TimeUnit::Day };
+    let bad_unit = PeriodLength {
+        period: TimeUnit::Days(0.0),
+        model_unit: TimeUnit::Day,
+    };
     assert!(clv_from_expected_purchases(|t| t, 1.0, 0.01, 3, bad_unit).is_err());
 }
 

@@ -74,10 +74,17 @@ fn row(name: &str, group: &str, est: &Estimate, unit: &str, digits: usize) -> Ve
     ]
 }
 
-fn result(index: &str, group: &str, est: &Estimate, extra: &[(&str, serde_json::Value)]) -> ReportResult {
+fn result(
+    index: &str,
+    group: &str,
+    est: &Estimate,
+    extra: &[(&str, serde_json::Value)],
+) -> ReportResult {
     let mut r = ReportResult::from_estimate(SECTION, index, group, None, est);
-    let more: BTreeMap<String, serde_json::Value> =
-        extra.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    let more: BTreeMap<String, serde_json::Value> = extra
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
     r.extra.extend(more);
     r
 }
@@ -139,23 +146,55 @@ fn customers(
     let convention = ClvConvention::end();
     let cov = diagonal_covariance(&[retention_se]);
 
-    let retention_est = Estimate::normal(retention, retention_se, args.level, "mle_geometric_censored", churn.len() as f64, churn.len() as f64)
-        .map_err(core("monthly retention"))?;
+    let retention_est = Estimate::normal(
+        retention,
+        retention_se,
+        args.level,
+        "mle_geometric_censored",
+        churn.len() as f64,
+        churn.len() as f64,
+    )
+    .map_err(core("monthly retention"))?;
     let annual = |r: f64| r.powi(12);
-    let annual_est = propagate(|x| Ok(annual(x[0])), &[retention], &cov, Propagation::Delta, args.level)
-        .map_err(core("annual retention"))?;
+    let annual_est = propagate(
+        |x| Ok(annual(x[0])),
+        &[retention],
+        &cov,
+        Propagation::Delta,
+        args.level,
+    )
+    .map_err(core("annual retention"))?;
 
-    let base_value = |r: f64| clv(base_margin, &RetentionCurve::Constant(r), monthly_discount, &convention);
-    let value_est = propagate(|x| base_value(x[0]), &[retention], &cov, Propagation::Delta, args.level)
-        .map_err(core("value of the customer base"))?;
+    let base_value = |r: f64| {
+        clv(
+            base_margin,
+            &RetentionCurve::Constant(r),
+            monthly_discount,
+            &convention,
+        )
+    };
+    let value_est = propagate(
+        |x| base_value(x[0]),
+        &[retention],
+        &cov,
+        Propagation::Delta,
+        args.level,
+    )
+    .map_err(core("value of the customer base"))?;
 
     // +5 points of annual retention: r_a' = r^12 + 0.05, monthly r' = r_a'^(1/12).
     let plus = |r: f64| -> loyalty::Result<f64> {
         let raised = (annual(r) + PLUS_POINTS / 100.0).powf(1.0 / 12.0);
         Ok(base_value(raised)? - base_value(r)?)
     };
-    let plus_est = propagate(|x| plus(x[0]), &[retention], &cov, Propagation::Delta, args.level)
-        .map_err(core("value of +5 points of retention"))?;
+    let plus_est = propagate(
+        |x| plus(x[0]),
+        &[retention],
+        &cov,
+        Propagation::Delta,
+        args.level,
+    )
+    .map_err(core("value of +5 points of retention"))?;
     let relative = plus_est.value / value_est.value;
 
     let n = churn.len() as f64;
@@ -172,18 +211,61 @@ fn customers(
         "timing": "end of month",
         "horizon": "infinite",
     });
-    rows.push(row("Monthly retention", "customers", &retention_est, "share", 4));
-    rows.push(row("Annual retention", "customers", &annual_est, "share", 4));
-    rows.push(row("Value of the active base", "customers", &value_est, "USD", 0));
-    rows.push(row("Value of +5 points of annual retention", "customers", &plus_est, "USD", 0));
-    results.push(result("monthly_retention", "customers", &retention_est, &[("churners", churners.into()), ("exposure_months", exposure.into())]));
+    rows.push(row(
+        "Monthly retention",
+        "customers",
+        &retention_est,
+        "share",
+        4,
+    ));
+    rows.push(row(
+        "Annual retention",
+        "customers",
+        &annual_est,
+        "share",
+        4,
+    ));
+    rows.push(row(
+        "Value of the active base",
+        "customers",
+        &value_est,
+        "USD",
+        0,
+    ));
+    rows.push(row(
+        "Value of +5 points of annual retention",
+        "customers",
+        &plus_est,
+        "USD",
+        0,
+    ));
+    results.push(result(
+        "monthly_retention",
+        "customers",
+        &retention_est,
+        &[
+            ("churners", churners.into()),
+            ("exposure_months", exposure.into()),
+        ],
+    ));
     results.push(result("annual_retention", "customers", &annual_est, &[]));
-    results.push(result("customer_base_value", "customers", &value_est, &[("active_customers", active.into()), ("assumptions", assumptions.clone())]));
+    results.push(result(
+        "customer_base_value",
+        "customers",
+        &value_est,
+        &[
+            ("active_customers", active.into()),
+            ("assumptions", assumptions.clone()),
+        ],
+    ));
     results.push(result(
         "value_of_plus_5_points_retention",
         "customers",
         &plus_est,
-        &[("relative_change", relative.into()), ("assumptions", assumptions)],
+        &[
+            ("relative_change", relative.into()),
+            ("assumptions", assumptions),
+        ],
     ));
     notes.push(format!(
         "Customers: margin = {:.0}% of monthly charges (assumed), discount rate {:.0}% a year ({:.4}% a month), margins at the end of each month, infinite horizon; {} active customers with monthly margin {:.0} in total.",
@@ -216,11 +298,21 @@ fn employees(
             "Yes" => left += 1.0,
             "No" => {}
             other => {
-                return Err(CliError::input(HR.name, table.line_of(i), Some("Attrition"), format!("{other:?} is not Yes or No")))
+                return Err(CliError::input(
+                    HR.name,
+                    table.line_of(i),
+                    Some("Attrition"),
+                    format!("{other:?} is not Yes or No"),
+                ))
             }
         }
         if !income[i].is_finite() {
-            return Err(CliError::input(HR.name, table.line_of(i), Some("MonthlyIncome"), "missing income"));
+            return Err(CliError::input(
+                HR.name,
+                table.line_of(i),
+                Some("MonthlyIncome"),
+                "missing income",
+            ));
         }
     }
     let n = attrition.len() as f64;
@@ -228,20 +320,51 @@ fn employees(
     let rate_se = (rate * (1.0 - rate) / n).sqrt();
     let salaries: Vec<f64> = income.iter().map(|m| 12.0 * m).collect();
     let mean_salary = salaries.iter().sum::<f64>() / n;
-    let salary_se = (salaries.iter().map(|s| (s - mean_salary).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt();
+    let salary_se = (salaries
+        .iter()
+        .map(|s| (s - mean_salary).powi(2))
+        .sum::<f64>()
+        / (n - 1.0)
+        / n)
+        .sqrt();
 
     let cost = |x: &[f64]| turnover_cost(n, x[0], x[1], COST_SHARE).map(|c| c.total);
     let cov = diagonal_covariance(&[rate_se, salary_se]);
-    let mut cost_est = propagate(cost, &[rate, mean_salary], &cov, Propagation::Delta, args.level)
-        .map_err(core("cost of employee turnover"))?;
+    let mut cost_est = propagate(
+        cost,
+        &[rate, mean_salary],
+        &cov,
+        Propagation::Delta,
+        args.level,
+    )
+    .map_err(core("cost of employee turnover"))?;
     cost_est.n = n;
     cost_est.n_effective = n;
-    let rate_est = Estimate::normal(rate, rate_se, args.level, "wald", n, n).map_err(core("turnover rate"))?;
-    let per = turnover_cost(1.0, 1.0, mean_salary, COST_SHARE).map_err(core("cost per separation"))?;
+    let rate_est =
+        Estimate::normal(rate, rate_se, args.level, "wald", n, n).map_err(core("turnover rate"))?;
+    let per =
+        turnover_cost(1.0, 1.0, mean_salary, COST_SHARE).map_err(core("cost per separation"))?;
 
-    rows.push(row("Turnover rate (Attrition = Yes)", "employees", &rate_est, "share", 4));
-    rows.push(row("Cost of employee turnover", "employees", &cost_est, "income units", 0));
-    results.push(result("turnover_rate", "employees", &rate_est, &[("separations", left.into())]));
+    rows.push(row(
+        "Turnover rate (Attrition = Yes)",
+        "employees",
+        &rate_est,
+        "share",
+        4,
+    ));
+    rows.push(row(
+        "Cost of employee turnover",
+        "employees",
+        &cost_est,
+        "income units",
+        0,
+    ));
+    results.push(result(
+        "turnover_rate",
+        "employees",
+        &rate_est,
+        &[("separations", left.into())],
+    ));
     results.push(result(
         "turnover_cost",
         "employees",
@@ -272,7 +395,11 @@ mod tests {
             ..ReportArgs::default()
         };
         let sections = build(&args).unwrap();
-        let names: Vec<&str> = sections[0].results.iter().map(|r| r.index.as_str()).collect();
+        let names: Vec<&str> = sections[0]
+            .results
+            .iter()
+            .map(|r| r.index.as_str())
+            .collect();
         for expected in [
             "monthly_retention",
             "annual_retention",
@@ -281,10 +408,17 @@ mod tests {
             "turnover_rate",
             "turnover_cost",
         ] {
-            assert!(names.contains(&expected), "{expected} missing from {names:?}");
+            assert!(
+                names.contains(&expected),
+                "{expected} missing from {names:?}"
+            );
         }
         for r in &sections[0].results {
-            assert!(r.value.is_finite() && r.ci_low.unwrap() <= r.value && r.value <= r.ci_high.unwrap());
+            assert!(
+                r.value.is_finite()
+                    && r.ci_low.unwrap() <= r.value
+                    && r.value <= r.ci_high.unwrap()
+            );
         }
     }
 
@@ -296,7 +430,11 @@ mod tests {
             ..ReportArgs::default()
         };
         let sections = build(&args).unwrap();
-        let rate = sections[0].results.iter().find(|r| r.index == "turnover_rate").unwrap();
+        let rate = sections[0]
+            .results
+            .iter()
+            .find(|r| r.index == "turnover_rate")
+            .unwrap();
         assert!((rate.value - 237.0 / 1470.0).abs() < 1e-12);
     }
 }

@@ -45,7 +45,10 @@ pub fn retention_elasticity(retention: f64, discount_rate: f64, timing: Timing) 
         return Err(Error::invalid_parameter(
             "retention",
             retention,
-            format!("a rate below 1 + discount_rate = {} for the value to converge", 1.0 + discount_rate),
+            format!(
+                "a rate below 1 + discount_rate = {} for the value to converge",
+                1.0 + discount_rate
+            ),
         ));
     }
     Ok(match timing {
@@ -106,7 +109,7 @@ pub fn elasticities(inputs: &ValueInputs) -> Result<Elasticities> {
             method: "analytic".into(),
         });
     }
-    let er = numeric_log_derivative(|f| scaled_retention(inputs, f)?.value(), 1.0)? ;
+    let er = numeric_log_derivative(|f| scaled_retention(inputs, f)?.value(), 1.0)?;
     let ei = if i == 0.0 {
         0.0
     } else {
@@ -215,7 +218,11 @@ pub struct PlusPoints {
 /// reach 1 or fall below 0.
 pub fn plus_points(inputs: &ValueInputs, points: f64) -> Result<PlusPoints> {
     if !points.is_finite() {
-        return Err(Error::invalid_parameter("points", points, "a finite number of percentage points"));
+        return Err(Error::invalid_parameter(
+            "points",
+            points,
+            "a finite number of percentage points",
+        ));
     }
     let base_value = inputs.value()?;
     let mut shifted = inputs.clone();
@@ -225,7 +232,11 @@ pub fn plus_points(inputs: &ValueInputs, points: f64) -> Result<PlusPoints> {
             return Err(Error::invalid_parameter(
                 "points",
                 points,
-                format!("a shift that keeps every retention rate in [0, 1); period {} would reach {}", k + 1, rates[k]),
+                format!(
+                    "a shift that keeps every retention rate in [0, 1); period {} would reach {}",
+                    k + 1,
+                    rates[k]
+                ),
             ));
         }
     }

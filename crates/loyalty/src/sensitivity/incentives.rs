@@ -64,7 +64,8 @@ pub fn acquisition_incentive(incentive: &Incentive) -> Result<IncentiveResult> {
     let after = per_period_margins(&with, PAYBACK_SEARCH_PERIODS)?;
     let gains: Vec<f64> = (0..after.len().max(before.len()))
         .map(|k| {
-            after.get(k).copied().unwrap_or(0.0) - before.get(k).copied().unwrap_or(0.0)
+            after.get(k).copied().unwrap_or(0.0)
+                - before.get(k).copied().unwrap_or(0.0)
                 - service_costs.get(k).copied().unwrap_or(0.0)
         })
         .collect();

@@ -24,10 +24,10 @@ pub mod uncertainty;
 pub use elasticities::{elasticities, plus_points, retention_elasticity, Elasticities, PlusPoints};
 pub use incentives::{acquisition_incentive, Incentive, IncentiveResult};
 pub use programs::{retention_program, win_back, ProgramResult, RetentionProgram, WinBack};
-pub use scenarios::{scenario_grid, tornado, Parameter, ParameterRange, ScenarioGrid, Tornado, TornadoBar};
-pub use targets::{
-    break_even_margin, break_even_retention, retention_for_value, NpsRetentionLink,
+pub use scenarios::{
+    scenario_grid, tornado, Parameter, ParameterRange, ScenarioGrid, Tornado, TornadoBar,
 };
+pub use targets::{break_even_margin, break_even_retention, retention_for_value, NpsRetentionLink};
 pub use uncertainty::{diagonal_covariance, propagate, Propagation};
 
 use serde::{Deserialize, Serialize};
@@ -69,7 +69,8 @@ impl ValueInputs {
     /// As [`discounted_lifetime`].
     pub fn clv(&self) -> Result<f64> {
         check_number("margin", self.margin)?;
-        Ok(self.margin * discounted_lifetime(&self.retention, self.discount_rate, &self.convention)?)
+        Ok(self.margin
+            * discounted_lifetime(&self.retention, self.discount_rate, &self.convention)?)
     }
 
     /// Net value: lifetime value − acquisition cost.

@@ -59,7 +59,7 @@ pub struct ProgramResult {
 /// shorter horizon).
 pub(crate) fn per_period_margins(inputs: &ValueInputs, periods: usize) -> Result<Vec<f64>> {
     let periods = periods.min(inputs.convention.horizon.unwrap_or(usize::MAX));
-    let periods = periods.min(inputs.retention.len().unwrap_or(usize::MAX));
+    let periods = periods.min(inputs.retention.periods().unwrap_or(usize::MAX));
     let cumulative = value_curve(
         inputs.margin,
         &inputs.retention,
@@ -99,18 +99,30 @@ pub fn retention_program(program: &RetentionProgram) -> Result<ProgramResult> {
     check_non_negative("members", program.members)?;
     check_non_negative("cost_per_member", program.cost_per_member)?;
     if !program.uplift_points.is_finite() {
-        return Err(Error::invalid_parameter("uplift_points", program.uplift_points, "a finite number of points"));
+        return Err(Error::invalid_parameter(
+            "uplift_points",
+            program.uplift_points,
+            "a finite number of points",
+        ));
     }
     let mut base = program.base.clone();
     base.acquisition_cost = 0.0;
     let mut improved = base.clone();
-    improved.retention = map_rates(&base.retention, &base, |r| r + program.uplift_points / 100.0)?;
-    if let RetentionCurve::RetentionRates(rates) | RetentionCurve::Survival(rates) = &improved.retention {
+    improved.retention = map_rates(&base.retention, &base, |r| {
+        r + program.uplift_points / 100.0
+    })?;
+    if let RetentionCurve::RetentionRates(rates) | RetentionCurve::Survival(rates) =
+        &improved.retention
+    {
         if let Some(k) = rates.iter().position(|r| !(0.0..1.0).contains(r)) {
             return Err(Error::invalid_parameter(
                 "uplift_points",
                 program.uplift_points,
-                format!("an uplift that keeps every rate in [0, 1); period {} would be {}", k + 1, rates[k]),
+                format!(
+                    "an uplift that keeps every rate in [0, 1); period {} would be {}",
+                    k + 1,
+                    rates[k]
+                ),
             ));
         }
     }
@@ -190,4 +202,3 @@ pub fn win_back(campaign: &WinBack) -> Result<WinBackResult> {
         break_even_rate: campaign.cost_per_contact / value_per_returner,
     })
 }
-

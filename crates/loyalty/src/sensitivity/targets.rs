@@ -138,7 +138,11 @@ impl NpsRetentionLink {
                 reason: "every segment has the same NPS, so the slope is not identified".into(),
             });
         }
-        let sxy: f64 = nps.iter().zip(retention).map(|(x, y)| (x - mx) * (y - my)).sum();
+        let sxy: f64 = nps
+            .iter()
+            .zip(retention)
+            .map(|(x, y)| (x - mx) * (y - my))
+            .sum();
         let slope = sxy / sxx;
         let intercept = my - slope * mx;
         let rss: f64 = nps

@@ -60,7 +60,11 @@ impl Propagation {
 pub fn diagonal_covariance(se: &[f64]) -> Vec<Vec<f64>> {
     let n = se.len();
     (0..n)
-        .map(|i| (0..n).map(|j| if i == j { se[i] * se[i] } else { 0.0 }).collect())
+        .map(|i| {
+            (0..n)
+                .map(|j| if i == j { se[i] * se[i] } else { 0.0 })
+                .collect()
+        })
         .collect()
 }
 
@@ -114,7 +118,9 @@ pub fn propagate(
             let var = (g.transpose() * &sigma * &g)[(0, 0)];
             Estimate::normal(centre, var.max(0.0).sqrt(), level, "delta", 1.0, 1.0)
         }
-        Propagation::Simulation { draws, seed } => simulate(&f, values, &sigma, centre, draws, seed, level),
+        Propagation::Simulation { draws, seed } => {
+            simulate(&f, values, &sigma, centre, draws, seed, level)
+        }
     }
 }
 
@@ -160,7 +166,11 @@ fn simulate(
     level: f64,
 ) -> Result<Estimate> {
     if draws < 2 {
-        return Err(Error::invalid_parameter("draws", draws, "at least 2 simulation draws, e.g. 10000"));
+        return Err(Error::invalid_parameter(
+            "draws",
+            draws,
+            "at least 2 simulation draws, e.g. 10000",
+        ));
     }
     let n = values.len();
     // A tiny ridge lets Cholesky factor a semidefinite covariance.

@@ -96,7 +96,7 @@ pub fn profit_buildup(
     check_discount("discount_rate", discount_rate)?;
     retention.check()?;
     let i = discount_rate;
-    let given = match retention.len() {
+    let given = match retention.periods() {
         Some(len) if len < profit_by_year.len() => {
             return Err(Error::invalid_parameter(
                 "profit_by_year",
@@ -140,7 +140,7 @@ pub fn profit_buildup(
 /// `Σ_{t>given} S(t−1)/(1+i)^t`: the present value of 1 a year after the
 /// given years (0 for a vector curve, which ends there).
 fn tail_weight(retention: &RetentionCurve, i: f64, given: usize) -> Result<f64> {
-    if retention.len().is_some() {
+    if retention.periods().is_some() {
         return Ok(0.0);
     }
     // Σ_{t>=1} S(t−1)/(1+i)^(t−1) is the start-of-period lifetime.
@@ -166,7 +166,11 @@ pub fn profit_buildup_components(
         check_not_empty(&format!("component {:?}", c.name), c.by_year.len())?;
         check_finite(&format!("component {:?}", c.name), &c.by_year)?;
     }
-    let years = components.iter().map(|c| c.by_year.len()).max().unwrap_or(0);
+    let years = components
+        .iter()
+        .map(|c| c.by_year.len())
+        .max()
+        .unwrap_or(0);
     let extended = |c: &BuildupComponent, t: usize| c.by_year[t.min(c.by_year.len() - 1)];
     let total: Vec<f64> = (0..years)
         .map(|t| components.iter().map(|c| extended(c, t)).sum())

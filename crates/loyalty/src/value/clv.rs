@@ -171,8 +171,8 @@ impl RetentionCurve {
         }
     }
 
-    /// Length of a vector curve; `None` for the unbounded curves.
-    pub fn len(&self) -> Option<usize> {
+    /// Number of periods a vector curve covers; `None` for the unbounded curves.
+    pub fn periods(&self) -> Option<usize> {
         match self {
             RetentionCurve::Survival(s) => Some(s.len()),
             RetentionCurve::RetentionRates(r) => Some(r.len()),
@@ -185,7 +185,7 @@ impl RetentionCurve {
     /// # Errors
     /// [`Error::InvalidParameter`] when a vector curve is shorter than `periods`.
     pub fn survival_points(&self, periods: usize) -> Result<Vec<f64>> {
-        if let Some(len) = self.len() {
+        if let Some(len) = self.periods() {
             if periods > len {
                 return Err(Error::invalid_parameter(
                     "horizon",
@@ -204,7 +204,9 @@ impl RetentionCurve {
                     out.push(s);
                 }
             }
-            RetentionCurve::Sbg { alpha, beta } => return sbg::survival_curve(*alpha, *beta, periods),
+            RetentionCurve::Sbg { alpha, beta } => {
+                return sbg::survival_curve(*alpha, *beta, periods)
+            }
             RetentionCurve::Survival(s) => out.extend_from_slice(&s[..periods]),
             RetentionCurve::RetentionRates(rates) => {
                 let mut s = 1.0;
@@ -248,7 +250,7 @@ pub fn discounted_lifetime(
     check_growth(convention.margin_growth)?;
     let g = convention.margin_growth;
     let i = discount_rate;
-    let horizon = match (convention.horizon, curve.len()) {
+    let horizon = match (convention.horizon, curve.periods()) {
         (Some(h), _) => Some(h),
         (None, Some(len)) => Some(len),
         (None, None) => None,
@@ -385,7 +387,11 @@ pub fn clv_multiple(retention: f64, discount_rate: f64, timing: Timing) -> Resul
         timing,
         ..ClvConvention::default()
     };
-    discounted_lifetime(&RetentionCurve::Constant(retention), discount_rate, &convention)
+    discounted_lifetime(
+        &RetentionCurve::Constant(retention),
+        discount_rate,
+        &convention,
+    )
 }
 
 /// Cumulative value by period: entry `k-1` is the discounted margin of the
@@ -408,7 +414,16 @@ pub fn value_curve(
     let s = curve.survival_points(h)?;
     let mut out = Vec::with_capacity(h);
     for k in 1..=h {
-        out.push(margin * finite_sum(&s, k, discount_rate, convention.margin_growth, convention.timing));
+        out.push(
+            margin
+                * finite_sum(
+                    &s,
+                    k,
+                    discount_rate,
+                    convention.margin_growth,
+                    convention.timing,
+                ),
+        );
     }
     Ok(out)
 }
@@ -509,7 +524,11 @@ impl TimeUnit {
         if d.is_finite() && d > 0.0 {
             Ok(())
         } else {
-            Err(Error::invalid_parameter("time unit", d, "a length in days > 0"))
+            Err(Error::invalid_parameter(
+                "time unit",
+                d,
+                "a length in days > 0",
+            ))
         }
     }
 }
@@ -649,7 +668,8 @@ mod tests {
     #[test]
     fn start_is_end_times_one_plus_i_over_r() {
         let curve = RetentionCurve::Constant(0.7);
-        let end = discounted_lifetime(&curve, 0.12, &ClvConvention::end().with_growth(0.03)).unwrap();
+        let end =
+            discounted_lifetime(&curve, 0.12, &ClvConvention::end().with_growth(0.03)).unwrap();
         let start =
             discounted_lifetime(&curve, 0.12, &ClvConvention::start().with_growth(0.03)).unwrap();
         assert!((start - end * 1.12 / 0.7).abs() < 1e-12);
@@ -658,7 +678,10 @@ mod tests {
     #[test]
     fn sbg_numeric_sum_matches_del() {
         // Fader & Hardie (2007) 'regular' segment fit.
-        let curve = RetentionCurve::Sbg { alpha: 0.7041, beta: 1.1820 };
+        let curve = RetentionCurve::Sbg {
+            alpha: 0.7041,
+            beta: 1.1820,
+        };
         let del = sbg::del(0.7041, 1.1820, 0.1).unwrap();
         let summed = sbg_tail_sum(0.7041, 1.1820, 0.1, 0.0, 1.0 / 1.1, Timing::Start).unwrap();
         assert!((summed - del).abs() < 1e-9);
@@ -674,7 +697,8 @@ mod tests {
         let conv = ClvConvention::start().with_horizon(10);
         let a = discounted_lifetime(&RetentionCurve::Constant(r), 0.1, &conv).unwrap();
         let b = discounted_lifetime(&RetentionCurve::Survival(survival), 0.1, &conv).unwrap();
-        let c = discounted_lifetime(&RetentionCurve::RetentionRates(vec![r; 10]), 0.1, &conv).unwrap();
+        let c =
+            discounted_lifetime(&RetentionCurve::RetentionRates(vec![r; 10]), 0.1, &conv).unwrap();
         assert!((a - b).abs() < 1e-12);
         assert!((a - c).abs() < 1e-12);
     }
@@ -686,7 +710,13 @@ mod tests {
         assert!(clv(1.0, &RetentionCurve::Constant(-0.1), 0.1, &conv).is_err());
         assert!(clv(1.0, &RetentionCurve::Constant(0.9), -1.0, &conv).is_err());
         assert!(clv(1.0, &RetentionCurve::Constant(0.9), -0.2, &conv).is_err());
-        assert!(clv(1.0, &RetentionCurve::Constant(0.9), 0.1, &conv.with_growth(0.3)).is_err());
+        assert!(clv(
+            1.0,
+            &RetentionCurve::Constant(0.9),
+            0.1,
+            &conv.with_growth(0.3)
+        )
+        .is_err());
         let short = RetentionCurve::Survival(vec![0.9, 0.8]);
         assert!(clv(1.0, &short, 0.1, &conv.with_horizon(3)).is_err());
         assert!(clv(1.0, &RetentionCurve::Survival(vec![0.8, 0.9]), 0.1, &conv).is_err());

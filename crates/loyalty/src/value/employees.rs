@@ -164,7 +164,11 @@ pub fn employee_value(
     discount_rate: f64,
 ) -> Result<ProfitBuildup> {
     if !(hiring_cost.is_finite()) {
-        return Err(Error::invalid_parameter("hiring_cost", hiring_cost, "a finite amount"));
+        return Err(Error::invalid_parameter(
+            "hiring_cost",
+            hiring_cost,
+            "a finite amount",
+        ));
     }
     profit_buildup(hiring_cost, net_value_by_tenure, retention, discount_rate)
 }

@@ -27,7 +27,12 @@ fn check_transition(transition: &[Vec<f64>]) -> Result<usize> {
     let n = transition.len();
     check_not_empty("transition", n)?;
     for (i, row) in transition.iter().enumerate() {
-        check_same_len("transition rows", n, &format!("transition row {i}"), row.len())?;
+        check_same_len(
+            "transition rows",
+            n,
+            &format!("transition row {i}"),
+            row.len(),
+        )?;
         check_finite(&format!("transition row {i}"), row)?;
         if let Some(j) = row.iter().position(|p| !(0.0..=1.0).contains(p)) {
             return Err(Error::OutOfRange {
@@ -189,9 +194,11 @@ impl BrandSwitching {
         }
         let mut b = DVector::zeros(n);
         b[n - 1] = 1.0;
-        let degenerate = || Error::Degenerate {
+        let degenerate = || {
+            Error::Degenerate {
             what: "brand-switching steady state".into(),
             reason: "the chain is reducible (some brands never exchange buyers), so the long-run shares depend on the start; use shares(n) instead".into(),
+        }
         };
         let solution = a.lu().solve(&b).ok_or_else(degenerate)?;
         let check = &solution.transpose() * &p - solution.transpose();
@@ -246,18 +253,24 @@ impl BrandSwitching {
 /// let v = markov_value(&p, &[100.0, 0.0, 0.0], 0.1).unwrap();
 /// assert!((v[0] - 318.421).abs() < 1e-3);
 /// ```
-pub fn markov_value(transition: &[Vec<f64>], reward: &[f64], discount_rate: f64) -> Result<Vec<f64>> {
+pub fn markov_value(
+    transition: &[Vec<f64>],
+    reward: &[f64],
+    discount_rate: f64,
+) -> Result<Vec<f64>> {
     let n = check_transition(transition)?;
     check_same_len("transition", n, "reward", reward.len())?;
     check_finite("reward", reward)?;
     check_discount("discount_rate", discount_rate)?;
     let a = DMatrix::identity(n, n) - matrix(transition) / (1.0 + discount_rate);
     let r = DVector::from_column_slice(reward);
-    let not_converging = || Error::Degenerate {
+    let not_converging = || {
+        Error::Degenerate {
         what: "Markov customer value".into(),
         reason: format!(
             "the discounted sum does not converge at discount rate {discount_rate}; use a rate > 0 or markov_value_finite"
         ),
+    }
     };
     if discount_rate <= 0.0 {
         // P/(1+d) then has spectral radius >= 1 and I − P/(1+d) may be

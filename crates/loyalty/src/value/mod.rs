@@ -27,8 +27,9 @@ pub use buildup::{
     profit_buildup, profit_buildup_components, BuildupComponent, BuildupYear, ProfitBuildup,
 };
 pub use clv::{
-    clv, clv_berger_nasr, clv_from_cumulative_purchases, clv_from_expected_purchases, clv_multiple, discounted_lifetime,
-    value_curve, ClvConvention, PeriodLength, PurchasesClv, RetentionCurve, TimeUnit, Timing,
+    clv, clv_berger_nasr, clv_from_cumulative_purchases, clv_from_expected_purchases, clv_multiple,
+    discounted_lifetime, value_curve, ClvConvention, PeriodLength, PurchasesClv, RetentionCurve,
+    TimeUnit, Timing,
 };
 pub use employees::{
     employee_value, turnover_cost, turnover_cost_itemised, turnover_savings, ItemisedTurnoverCost,

@@ -8,8 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::clv::{clv, ClvConvention, RetentionCurve};
 use super::check_number;
+use super::clv::{clv, ClvConvention, RetentionCurve};
 use crate::error::Result;
 
 /// Value of a supplier relationship.

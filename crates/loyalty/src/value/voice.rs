@@ -137,7 +137,14 @@ impl VoiceValue {
             variance += (gradient[index(c.category)] * c.value.se).powi(2);
         }
         let level = self.categories[0].value.level;
-        Estimate::normal(value, variance.sqrt(), level, "delta", self.members, self.members)
+        Estimate::normal(
+            value,
+            variance.sqrt(),
+            level,
+            "delta",
+            self.members,
+            self.members,
+        )
     }
 }
 
@@ -195,7 +202,11 @@ pub fn value_by_category(
         groups[slot].push(k);
     }
     let members = scores.len() as f64;
-    let categories_in_order = [NpsCategory::Detractor, NpsCategory::Passive, NpsCategory::Promoter];
+    let categories_in_order = [
+        NpsCategory::Detractor,
+        NpsCategory::Passive,
+        NpsCategory::Promoter,
+    ];
     let mut categories = Vec::new();
     for (slot, rows) in groups.iter().enumerate() {
         if rows.is_empty() {
@@ -219,7 +230,16 @@ pub fn value_by_category(
             Some(t) => Some(mean_estimate(rows.iter().map(|&k| t[k]), level)?),
             None => None,
         };
-        let value = category_value(r, &retention, &spend_est, margin_share, discount_rate, convention, level, n)?;
+        let value = category_value(
+            r,
+            &retention,
+            &spend_est,
+            margin_share,
+            discount_rate,
+            convention,
+            level,
+            n,
+        )?;
         categories.push(CategoryValue {
             category,
             members: n,
@@ -233,8 +253,12 @@ pub fn value_by_category(
     let share = |slot: usize| groups[slot].len() as f64 / members;
     let nps = 100.0 * (share(2) - share(0));
     let converting_detractor = match (
-        categories.iter().find(|c| c.category == NpsCategory::Promoter),
-        categories.iter().find(|c| c.category == NpsCategory::Detractor),
+        categories
+            .iter()
+            .find(|c| c.category == NpsCategory::Promoter),
+        categories
+            .iter()
+            .find(|c| c.category == NpsCategory::Detractor),
     ) {
         (Some(p), Some(d)) => Some(Estimate::normal(
             p.value.value - d.value.value,
@@ -363,8 +387,14 @@ pub fn word_of_mouth_value(inputs: &WordOfMouth) -> Result<WordOfMouthValue> {
         ("passive_ltv_multiple", w.passive_ltv_multiple),
         ("detractor_ltv_multiple", w.detractor_ltv_multiple),
         ("referrals_per_promoter", w.referrals_per_promoter),
-        ("negative_comments_per_detractor", w.negative_comments_per_detractor),
-        ("positives_cancelled_per_negative", w.positives_cancelled_per_negative),
+        (
+            "negative_comments_per_detractor",
+            w.negative_comments_per_detractor,
+        ),
+        (
+            "positives_cancelled_per_negative",
+            w.positives_cancelled_per_negative,
+        ),
         ("referrals_per_new_customer", w.referrals_per_new_customer),
     ] {
         check_non_negative(name, v)?;
@@ -421,7 +451,10 @@ pub fn earned_growth(
 ) -> Result<EarnedGrowth> {
     check_non_negative("last_year_revenue", last_year_revenue)?;
     check_non_negative("same_customers_this_year", same_customers_this_year)?;
-    check_non_negative("referred_new_customers_revenue", referred_new_customers_revenue)?;
+    check_non_negative(
+        "referred_new_customers_revenue",
+        referred_new_customers_revenue,
+    )?;
     check_non_negative("bought_new_customers_revenue", bought_new_customers_revenue)?;
     if last_year_revenue == 0.0 {
         return Err(Error::invalid_parameter(
