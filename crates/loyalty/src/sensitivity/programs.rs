@@ -3,7 +3,7 @@
 //!
 //! A retention program raises the retention rate of the targeted members by
 //! `uplift_points` in every later period and costs `cost_per_member` now.
-//! Its gain per member is the difference of two lifetime values; its
+//! Its gain per member is the difference of two lifetime values. Its
 //! payback period is the first period by whose end the discounted extra
 //! margin covers the cost.
 
@@ -79,15 +79,15 @@ pub(crate) fn per_period_margins(inputs: &ValueInputs, periods: usize) -> Result
 /// Finds the payback period of an up-front `cost` against per-period gains.
 pub(crate) fn payback_of(cost: f64, gains: &[f64]) -> (Option<usize>, Vec<f64>) {
     let mut cumulative = 0.0;
-    let mut shown = Vec::new();
+    let mut listed = Vec::new();
     for (k, g) in gains.iter().enumerate() {
         cumulative += g;
-        shown.push(*g);
+        listed.push(*g);
         if cumulative >= cost {
-            return (Some(k + 1), shown);
+            return (Some(k + 1), listed);
         }
     }
-    (None, shown)
+    (None, listed)
 }
 
 /// Computes the ROI and payback of a retention program.

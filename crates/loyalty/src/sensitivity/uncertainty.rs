@@ -11,9 +11,9 @@
 //! - seeded simulation: draws of the inputs from the multivariate normal
 //!   `N(x̂, Σ)`, the function at each draw, the standard deviation of the
 //!   results as standard error and their percentiles as the interval. Draws
-//!   the function rejects (a retention of 1 or more, say) are dropped, which
-//!   truncates the normal to the function's domain; the count is returned in
-//!   `n_missing`.
+//!   the function rejects (a retention of 1 or more, say) are dropped, so
+//!   the normal is truncated to the function's domain. The estimate's
+//!   `n_missing` counts them.
 
 use nalgebra::DMatrix;
 use rand_distr::{Distribution, StandardNormal};
@@ -23,7 +23,7 @@ use crate::error::{check_finite, check_level, check_not_empty, check_same_len, E
 use crate::estimate::Estimate;
 use crate::math::seeded_rng;
 
-/// How uncertainty is propagated.
+/// Method of uncertainty propagation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Propagation {
@@ -71,11 +71,12 @@ pub fn diagonal_covariance(se: &[f64]) -> Vec<Vec<f64>> {
 /// Propagates the uncertainty of `values` (covariance `covariance`) to `f`.
 ///
 /// # Errors
-/// [`Error::LengthMismatch`] or [`Error::NotFinite`] for bad inputs,
-/// [`Error::NotPositiveSemidefinite`] for a covariance that is not,
-/// [`Error::InvalidParameter`] for a bad level or zero draws, the error of
-/// `f` at `values`, and [`Error::Degenerate`] when more than half of the
-/// simulation draws fall outside the function's domain.
+/// - [`Error::LengthMismatch`] or [`Error::NotFinite`] for bad inputs.
+/// - [`Error::NotPositiveSemidefinite`] for such a covariance.
+/// - [`Error::InvalidParameter`] for a bad level or fewer than 2 draws.
+/// - The error of `f` at `values`.
+/// - [`Error::Degenerate`] when more than half of the simulation draws fall
+///   outside the function's domain.
 ///
 /// # Examples
 /// ```

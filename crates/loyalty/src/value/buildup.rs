@@ -1,8 +1,8 @@
 //! Reichheld's profit build-up by year of tenure (Reichheld & Sasser 1990,
 //! "Zero defections: quality comes to services", Harvard Business Review;
-//! Reichheld 1996, "The Loyalty Effect"): an acquisition cost up front, then
-//! a yearly profit that grows with tenure from base profit, revenue growth,
-//! operating cost savings, referrals and price premium.
+//! Reichheld 1996, "The Loyalty Effect"). An acquisition cost is paid up
+//! front. Then a yearly profit grows with tenure from base profit, revenue
+//! growth, operating cost savings, referrals and price premium.
 //!
 //! # Convention
 //! ```text
@@ -11,7 +11,7 @@
 //! The acquisition cost `AC` is paid at time 0. Year t's profit `p_t` arrives
 //! at the end of year t from the members present at the start of year t
 //! (survival `S(t−1)`, `r^(t−1)` under a constant retention). The last given
-//! year's profit holds for all later years. A vector retention curve of
+//! year's profit applies to all later years. A vector retention curve of
 //! length L values L years only.
 
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,7 @@ use crate::error::{check_finite, check_not_empty, Error, Result};
 pub struct BuildupComponent {
     /// Name of the source.
     pub name: String,
-    /// Profit per member in years 1, 2, ...; the last value holds afterwards.
+    /// Profit per member in years 1, 2, ... (the last value applies to later years).
     pub by_year: Vec<f64>,
 }
 
@@ -96,7 +96,7 @@ pub fn profit_buildup(
     check_discount("discount_rate", discount_rate)?;
     retention.check()?;
     let i = discount_rate;
-    let given = match retention.periods() {
+    let given_years = match retention.periods() {
         Some(len) if len < profit_by_year.len() => {
             return Err(Error::invalid_parameter(
                 "profit_by_year",
@@ -106,11 +106,11 @@ pub fn profit_buildup(
         }
         _ => profit_by_year.len(),
     };
-    let survival = retention.survival_points(given)?;
-    let mut years = Vec::with_capacity(given);
+    let survival = retention.survival_points(given_years)?;
+    let mut years = Vec::with_capacity(given_years);
     let mut cumulative = -acquisition_cost;
     let mut payback_year = None;
-    for t in 1..=given {
+    for t in 1..=given_years {
         let present_value = profit_by_year[t - 1] * survival[t - 1] / (1.0 + i).powi(t as i32);
         cumulative += present_value;
         if payback_year.is_none() && cumulative >= 0.0 {
@@ -124,8 +124,8 @@ pub fn profit_buildup(
             cumulative,
         });
     }
-    let tail_weight = tail_weight(retention, i, given)?;
-    let last = profit_by_year[given - 1];
+    let tail_weight = tail_weight(retention, i, given_years)?;
+    let last = profit_by_year[given_years - 1];
     let tail_value = last * tail_weight;
     Ok(ProfitBuildup {
         value: cumulative + tail_value,
@@ -137,21 +137,25 @@ pub fn profit_buildup(
     })
 }
 
-/// `Σ_{t>given} S(t−1)/(1+i)^t`: the present value of 1 a year after the
+/// `Σ_{t>given_years} S(t−1)/(1+i)^t`: the present value of 1 a year after the
 /// given years (0 for a vector curve, which ends there).
-fn tail_weight(retention: &RetentionCurve, i: f64, given: usize) -> Result<f64> {
+fn tail_weight(retention: &RetentionCurve, i: f64, given_years: usize) -> Result<f64> {
     if retention.periods().is_some() {
         return Ok(0.0);
     }
     // Σ_{t>=1} S(t−1)/(1+i)^(t−1) is the start-of-period lifetime.
     let all = discounted_lifetime(retention, i, &ClvConvention::start())?;
-    let head = discounted_lifetime(retention, i, &ClvConvention::start().with_horizon(given))?;
+    let head = discounted_lifetime(
+        retention,
+        i,
+        &ClvConvention::start().with_horizon(given_years),
+    )?;
     Ok((all - head) / (1.0 + i))
 }
 
 /// Computes the profit build-up from named components (base profit, revenue
-/// growth, cost savings, referrals, price premium, ...), summed by year;
-/// each component's last value holds for later years.
+/// growth, cost savings, referrals, price premium, ...) summed by year.
+/// Each component's last value applies to later years.
 ///
 /// # Errors
 /// As [`profit_buildup`]; [`Error::Empty`] for no components.

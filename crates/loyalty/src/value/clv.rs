@@ -95,7 +95,7 @@ impl ClvConvention {
     }
 }
 
-/// How members stay: a retention curve.
+/// A retention curve: the share of members still present, period by period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RetentionCurve {
@@ -376,8 +376,8 @@ pub fn clv(
     Ok(margin * discounted_lifetime(curve, discount_rate, convention)?)
 }
 
-/// The closed-form margin multiple under a constant retention and an
-/// infinite horizon: `r/(1+i-r)` (end) or `(1+i)/(1+i-r)` (start).
+/// Computes the closed-form margin multiple under a constant retention and
+/// an infinite horizon: `r/(1+i-r)` (end) or `(1+i)/(1+i-r)` (start).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] for `r` outside [0, 1) or `i <= -1`, or when
@@ -666,7 +666,7 @@ mod tests {
     }
 
     #[test]
-    fn start_is_end_times_one_plus_i_over_r() {
+    fn start_timing_scales_end_timing() {
         let curve = RetentionCurve::Constant(0.7);
         let end =
             discounted_lifetime(&curve, 0.12, &ClvConvention::end().with_growth(0.03)).unwrap();

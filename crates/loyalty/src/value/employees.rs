@@ -1,10 +1,10 @@
 //! Employees: the cost of turnover and the value of keeping people.
 //!
-//! The cost of a separation is given either as a share of salary (surveys of
-//! replacement cost put it between about 0.2 and 2 annual salaries, rising
-//! with the role's skill) or itemised: hiring, training, the vacancy, and
-//! the productivity lost while a new hire ramps up, from a tenure-productivity
-//! vector.
+//! The cost of a separation is given either as a share of salary or
+//! itemised. Published estimates of replacement cost range from about 0.2 to
+//! 2 annual salaries, rising with the role's skill. The items are hiring,
+//! training, the vacancy, and the productivity lost while a new hire ramps
+//! up, from a tenure-productivity vector.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +28,7 @@ pub struct TurnoverCost {
 /// of salary: `headcount · turnover_rate · salary · cost_share`.
 ///
 /// `turnover_rate` is separations per head in the period of `salary` (an
-/// annual rate with annual salaries); it may exceed 1 where jobs turn over
+/// annual rate with annual salaries). It may exceed 1 where jobs turn over
 /// more than once a year.
 ///
 /// # Errors

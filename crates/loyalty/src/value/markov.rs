@@ -180,7 +180,7 @@ impl BrandSwitching {
             .collect()
     }
 
-    /// The steady-state shares `π` with `π P = π` and `Σ π = 1`.
+    /// Computes the steady-state shares `π` with `π P = π` and `Σ π = 1`.
     ///
     /// # Errors
     /// [`Error::Degenerate`] when the chain has no unique steady state

@@ -1,9 +1,9 @@
 //! Suppliers: the value of keeping a supplier relationship.
 //!
 //! The relationship yields a benefit each period it lasts (savings against
-//! the next-best supplier, quality, shared development) with a probability of
-//! continuing from one period to the next; ending it costs a switch (search,
-//! qualification, ramp-up). Its value is the lifetime value of the benefit
+//! the next-best supplier, quality, shared development). It continues from
+//! one period to the next with a probability, and ending it costs a switch
+//! (search, qualification, ramp-up). Its value is the lifetime value of the benefit
 //! plus the switching cost it avoids.
 
 use serde::{Deserialize, Serialize};

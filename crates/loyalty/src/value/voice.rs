@@ -1,9 +1,10 @@
 //! Voice to value: what a promoter, a passive and a detractor are worth.
 //!
-//! - [`value_by_category`]: from survey scores linked to behaviour by member
-//!   (retained or not over one period, spend per period, optionally tenure),
-//!   the retention, spend and lifetime value of each NPS category with
-//!   standard errors, the value of converting a detractor and of +1 NPS point.
+//! - [`value_by_category`]: the retention, spend and lifetime value of each
+//!   NPS category with standard errors, the value of converting a detractor
+//!   and of +1 NPS point. Its input is survey scores linked by member to
+//!   behaviour: retained or not over one period, spend per period, and
+//!   optionally tenure.
 //! - [`word_of_mouth_value`]: the Satmetrix-style word-of-mouth economics:
 //!   a promoter's own lifetime value plus the customers their referrals bring,
 //!   a detractor's own value minus the customers their negative comments cost.
@@ -41,7 +42,7 @@ pub struct CategoryValue {
     pub value: Estimate,
 }
 
-/// How +1 NPS point is made: 1% of the base moves one category up.
+/// The move that makes +1 NPS point: 1% of the base goes one category up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NpsShift {
@@ -87,13 +88,13 @@ pub struct VoiceValue {
 }
 
 impl VoiceValue {
-    /// The row of a category, if it has members.
+    /// Returns the row of a category, or `None` when it has no members.
     pub fn category(&self, category: NpsCategory) -> Option<&CategoryValue> {
         self.categories.iter().find(|c| c.category == category)
     }
 
     /// Value of +1 NPS point for a base of `base_members` members: 1% of
-    /// them moving up as `shift` says, each gaining the difference of the
+    /// them moving up as `shift` specifies, each gaining the difference of the
     /// two categories' values (standard errors of independent categories add
     /// in variance).
     ///
@@ -151,7 +152,7 @@ impl VoiceValue {
 /// Computes retention, spend, tenure and lifetime value by NPS category.
 ///
 /// Each member has a score on `scale`, `retained` (1 if still a member one
-/// period later, else 0) and `spend` in the period; the category's value is
+/// period later, else 0) and `spend` in the period. The category's value is
 /// `margin_share · mean spend · discounted_lifetime(r̂)` under `convention`.
 ///
 /// # Errors
@@ -183,24 +184,7 @@ pub fn value_by_category(
     check_number("margin_share", margin_share)?;
     check_discount("discount_rate", discount_rate)?;
     check_level(level)?;
-    let mut groups: [Vec<usize>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    for (k, &score) in scores.iter().enumerate() {
-        scale.check("scores", k, score)?;
-        if !(retained[k] == 0.0 || retained[k] == 1.0) {
-            return Err(Error::OutOfRange {
-                what: "retained".into(),
-                index: k,
-                value: retained[k],
-                expected: "1 for a member still present one period later, 0 otherwise".into(),
-            });
-        }
-        let slot = match scale.nps_category(score) {
-            NpsCategory::Detractor => 0,
-            NpsCategory::Passive => 1,
-            NpsCategory::Promoter => 2,
-        };
-        groups[slot].push(k);
-    }
+    let groups = group_members(scores, scale, retained)?;
     let members = scores.len() as f64;
     let categories_in_order = [
         NpsCategory::Detractor,
@@ -252,30 +236,61 @@ pub fn value_by_category(
     }
     let share = |slot: usize| groups[slot].len() as f64 / members;
     let nps = 100.0 * (share(2) - share(0));
-    let converting_detractor = match (
-        categories
-            .iter()
-            .find(|c| c.category == NpsCategory::Promoter),
-        categories
-            .iter()
-            .find(|c| c.category == NpsCategory::Detractor),
-    ) {
-        (Some(p), Some(d)) => Some(Estimate::normal(
-            p.value.value - d.value.value,
-            p.value.se.hypot(d.value.se),
-            level,
-            "delta",
-            p.members + d.members,
-            p.members + d.members,
-        )?),
-        _ => None,
-    };
+    let converting_detractor = promoter_minus_detractor(&categories, level)?;
     Ok(VoiceValue {
         categories,
         nps,
         members,
         converting_detractor,
     })
+}
+
+/// Splits member rows into detractors, passives and promoters, checking
+/// each score and retention flag.
+fn group_members(scores: &[f64], scale: &Scale, retained: &[f64]) -> Result<[Vec<usize>; 3]> {
+    let mut groups: [Vec<usize>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for (k, &score) in scores.iter().enumerate() {
+        scale.check("scores", k, score)?;
+        if !(retained[k] == 0.0 || retained[k] == 1.0) {
+            return Err(Error::OutOfRange {
+                what: "retained".into(),
+                index: k,
+                value: retained[k],
+                expected: "1 for a member still present one period later, 0 otherwise".into(),
+            });
+        }
+        let slot = match scale.nps_category(score) {
+            NpsCategory::Detractor => 0,
+            NpsCategory::Passive => 1,
+            NpsCategory::Promoter => 2,
+        };
+        groups[slot].push(k);
+    }
+    Ok(groups)
+}
+
+/// Value of turning a detractor into a promoter, when both categories have members.
+fn promoter_minus_detractor(categories: &[CategoryValue], level: f64) -> Result<Option<Estimate>> {
+    Ok(
+        match (
+            categories
+                .iter()
+                .find(|c| c.category == NpsCategory::Promoter),
+            categories
+                .iter()
+                .find(|c| c.category == NpsCategory::Detractor),
+        ) {
+            (Some(p), Some(d)) => Some(Estimate::normal(
+                p.value.value - d.value.value,
+                p.value.se.hypot(d.value.se),
+                level,
+                "delta",
+                p.members + d.members,
+                p.members + d.members,
+            )?),
+            _ => None,
+        },
+    )
 }
 
 /// Value `m·s̄·L(r)` with a delta-method standard error from the standard
