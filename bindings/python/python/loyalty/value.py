@@ -1,11 +1,13 @@
 """Value and sensitivity: money attached to loyalty, and how it responds.
 
-Customer lifetime value under stated conventions and any retention curve,
-the profit build-up, customer equity, employee turnover cost, investor and
-supplier loyalty, Markov brand switching and customer value, the value of
-NPS categories and word of mouth; elasticities, +x points of retention,
-tornado ranges, scenario grids, inverse targets, program and incentive ROI,
-and propagation of input standard errors.
+Value: customer lifetime value under stated conventions and any retention
+curve, the profit build-up, customer equity, employee turnover cost,
+investor and supplier loyalty, Markov brand switching and customer value,
+the value of NPS categories and word of mouth.
+
+Sensitivity: elasticities, +x points of retention, tornado ranges, scenario
+grids, inverse targets, program and incentive ROI, and propagation of input
+standard errors.
 
 Conventions: rates are per period; a discount rate ``i`` discounts a payment
 ``t`` periods away by ``(1 + i) ** t``; ``timing="end"`` means the margin is
@@ -94,7 +96,7 @@ def _jsonable(x: Any) -> Any:
 
 
 class RetentionCurve:
-    """How members stay: a constant rate, the sBG model, a survival curve or period rates.
+    """A retention curve: a constant rate, the sBG model, a survival curve or period rates.
 
     Example:
         >>> import loyalty
@@ -107,22 +109,22 @@ class RetentionCurve:
 
     @classmethod
     def constant(cls, retention: float) -> "RetentionCurve":
-        """The same retention rate in every period: ``S(t) = r**t``."""
+        """Build a curve with the same retention rate in every period: ``S(t) = r**t``."""
         return cls({"constant": float(retention)})
 
     @classmethod
     def sbg(cls, alpha: float, beta: float) -> "RetentionCurve":
-        """The shifted-beta-geometric model with parameters ``alpha`` and ``beta``."""
+        """Build the shifted-beta-geometric curve with parameters ``alpha`` and ``beta``."""
         return cls({"sbg": {"alpha": float(alpha), "beta": float(beta)}})
 
     @classmethod
     def survival(cls, survival: Sequence[float]) -> "RetentionCurve":
-        """Survival ``S(1), ..., S(L)`` at the end of periods 1..L (e.g. from Kaplan-Meier)."""
+        """Build a curve from survival ``S(1), ..., S(L)`` at the ends of periods 1..L (e.g. Kaplan-Meier)."""
         return cls({"survival": [float(s) for s in np.asarray(survival, dtype=float).ravel()]})
 
     @classmethod
     def rates(cls, rates: Sequence[float]) -> "RetentionCurve":
-        """Retention rate of each period ``r_1, ..., r_L``."""
+        """Build a curve from the retention rate of each period ``r_1, ..., r_L``."""
         return cls({"retention_rates": [float(r) for r in np.asarray(rates, dtype=float).ravel()]})
 
     def __repr__(self) -> str:
@@ -245,13 +247,18 @@ def clv_estimate(
 
 @dataclass(frozen=True)
 class ValueCurve:
-    """Cumulative value by period: ``cumulative[k-1]`` is the value of the first ``k`` payments."""
+    """Cumulative value by period: ``cumulative[k-1]`` is the value of the first ``k`` payments.
+
+    Example:
+        >>> import loyalty
+        >>> loyalty.value_curve(100, 0.9, 0.1, 3).to_frame().shape
+        (3, 2)"""
 
     cumulative: np.ndarray
     convention: Dict[str, Any]
 
     def to_frame(self) -> Any:
-        """The curve as a DataFrame with columns ``period`` and ``cumulative_value``."""
+        """Return the curve as a DataFrame with columns ``period`` and ``cumulative_value``."""
         import pandas as pd
 
         return pd.DataFrame({"period": np.arange(1, len(self.cumulative) + 1), "cumulative_value": self.cumulative})
@@ -311,7 +318,12 @@ def retention_elasticity(retention: float, discount_rate: float, *, timing: str 
 
 @dataclass(frozen=True)
 class Elasticities:
-    """Elasticities of the net value ``CLV - acquisition_cost`` and how they were computed."""
+    """Elasticities of the net value ``CLV - acquisition_cost`` and how they were computed.
+
+    Example:
+        >>> import loyalty
+        >>> loyalty.elasticities(100, 0.8, 0.1).to_frame()["input"].tolist()[0]
+        'retention'"""
 
     value: float
     retention: float
@@ -321,7 +333,7 @@ class Elasticities:
     method: str
 
     def to_frame(self) -> Any:
-        """One row per input: ``input``, ``elasticity``."""
+        """Return one row per input: ``input``, ``elasticity``."""
         import pandas as pd
 
         names = ["retention", "margin", "discount_rate", "acquisition_cost"]
@@ -354,7 +366,12 @@ def elasticities(
 
 @dataclass(frozen=True)
 class PlusPoints:
-    """Effect of +x points of retention on net value; ``relative_change`` is a fraction."""
+    """Effect of +x points of retention on net value; ``relative_change`` is a fraction.
+
+    Example:
+        >>> import loyalty
+        >>> round(loyalty.plus_points(1, 0.9, 0.1, 5, timing="start").relative_change, 4)
+        0.3333"""
 
     points: float
     base_value: float
@@ -374,7 +391,7 @@ def plus_points(
     horizon: Optional[int] = None,
     margin_growth: float = 0.0,
 ) -> PlusPoints:
-    """What adding ``points`` percentage points to each period's retention does to value.
+    """Compute what adding ``points`` percentage points to each period's retention does to value.
 
     Example:
         >>> import loyalty
@@ -392,6 +409,12 @@ def plus_points(
 @dataclass(frozen=True)
 class ProfitBuildup:
     """Reichheld's profit build-up of one acquired member.
+
+    Example:
+        >>> import loyalty
+        >>> b = loyalty.profit_buildup(50, [20, 40, 60], 0.8, 0.1)
+        >>> b.payback_year, list(b.to_frame()["year"])
+        (3, [1, 2, 3])
 
     Attributes:
         value: net present value per acquired member, after acquisition cost.
@@ -413,7 +436,7 @@ class ProfitBuildup:
         return self.value * members
 
     def to_frame(self) -> Any:
-        """The given years: ``year``, ``profit``, ``survival``, ``present_value``, ``cumulative``."""
+        """Return the given years: ``year``, ``profit``, ``survival``, ``present_value``, ``cumulative``."""
         import pandas as pd
 
         return pd.DataFrame(self.years)
@@ -451,10 +474,10 @@ def profit_buildup(
 ) -> ProfitBuildup:
     """Compute Reichheld's profit build-up by year of tenure.
 
-    The acquisition cost is paid at time 0; year t's profit arrives at the end
-    of year t from the members present at the start of year t (survival
-    ``r**(t-1)``), discounted by ``(1+i)**t``; the last year's profit holds
-    for later years. ``profit_by_year`` is a sequence of totals or a dict of
+    The acquisition cost is paid at time 0. Year t's profit arrives at the
+    end of year t from the members present at the start of year t (survival
+    ``r**(t-1)``), discounted by ``(1+i)**t``. The last year's profit applies
+    to all later years. ``profit_by_year`` is a sequence of totals or a dict of
     named components (base profit, revenue growth, cost savings, referrals,
     price premium), each extended by its last value.
 
@@ -513,13 +536,19 @@ def sbg_derl(alpha: float, beta: float, discount_rate: float, renewals: int) -> 
 
 @dataclass(frozen=True)
 class CustomerEquity:
-    """Customer equity: ``value`` and one row per cohort in ``cohorts``."""
+    """Customer equity: ``value`` and one row per cohort in ``cohorts``.
+
+    Example:
+        >>> import loyalty
+        >>> ce = loyalty.customer_equity([dict(period=0, members=10, acquisition_cost=5)], 3, 0.5, 0.1)
+        >>> round(ce.value, 6)
+        5.0"""
 
     value: float
     cohorts: List[Dict[str, Any]]
 
     def to_frame(self) -> Any:
-        """One row per cohort."""
+        """Return one row per cohort."""
         import pandas as pd
 
         return pd.DataFrame(self.cohorts)
@@ -595,7 +624,12 @@ def aggregate_retention_error(
 
 
 class TurnoverCost(float):
-    """Cost of turnover: a float (the total) with ``separations``, ``cost_per_separation`` and ``total``."""
+    """Cost of turnover: a float (the total) with ``separations``, ``cost_per_separation`` and ``total``.
+
+    Example:
+        >>> import loyalty
+        >>> loyalty.turnover_cost(100, 0.2, 40_000, 0.5).cost_per_separation
+        20000.0"""
 
     separations: float
     cost_per_separation: float
@@ -915,7 +949,12 @@ def clv_berger_nasr(
 
 @dataclass(frozen=True)
 class PurchasesClv:
-    """CLV from expected purchases: ``value`` and the per-period detail."""
+    """CLV from expected purchases: ``value`` and the per-period detail.
+
+    Example:
+        >>> import loyalty
+        >>> loyalty.clv_from_expected_purchases([0, 1, 2], 10, 0.0, 2).to_frame()["purchases"].tolist()
+        [1.0, 1.0]"""
 
     value: float
     period_ends: np.ndarray
@@ -923,7 +962,7 @@ class PurchasesClv:
     discounted_margin: np.ndarray
 
     def to_frame(self) -> Any:
-        """One row per period: ``period``, ``period_end``, ``purchases``, ``discounted_margin``."""
+        """Return one row per period: ``period``, ``period_end``, ``purchases``, ``discounted_margin``."""
         import pandas as pd
 
         return pd.DataFrame(
@@ -1032,6 +1071,12 @@ def _estimate_or_none(d: Optional[Dict[str, Any]]) -> Optional[Estimate]:
 class VoiceValue:
     """Retention, spend and value by NPS category.
 
+    Example:
+        >>> import loyalty
+        >>> v = loyalty.value_by_category([0, 8, 10], [0, 1, 1], [5, 5, 5], horizon=2)
+        >>> len(v.to_frame())
+        3
+
     Attributes:
         categories: one dict per category with Estimates ``retention``,
             ``spend``, ``tenure`` (or None) and ``value``.
@@ -1048,7 +1093,7 @@ class VoiceValue:
     nps_point: Optional[Estimate]
 
     def to_frame(self) -> Any:
-        """One row per category with value, retention, spend and their standard errors."""
+        """Return one row per category with value, retention, spend and their standard errors."""
         import pandas as pd
 
         rows = []
@@ -1105,7 +1150,7 @@ def value_by_category(
     period later) and ``spend`` in the period. A category's value is
     ``margin_share * mean spend * discounted lifetime`` at its retention, with
     delta-method standard errors. ``nps_point`` values +1 NPS point for a base
-    of ``base_members`` (default: the members given) moving as ``shift`` says
+    of ``base_members`` (default: the members given) moving as ``shift`` specifies
     (``"passive_to_promoter"``, ``"detractor_to_passive"`` or ``"even"``).
 
     Example:
@@ -1159,13 +1204,18 @@ def value_by_category(
 
 @dataclass(frozen=True)
 class Tornado:
-    """Tornado ranges: ``base_value`` and one bar per parameter, largest swing first."""
+    """Tornado ranges: ``base_value`` and one bar per parameter, largest swing first.
+
+    Example:
+        >>> import loyalty
+        >>> loyalty.tornado(100, 0.8, 0.1, {"margin": (90, 110)}).to_frame()["swing"].round(4).tolist()
+        [53.3333]"""
 
     base_value: float
     bars: List[Dict[str, Any]]
 
     def to_frame(self) -> Any:
-        """One row per parameter: low, high, value at each, swing."""
+        """Return one row per parameter: low, high, value at each, swing."""
         import pandas as pd
 
         return pd.DataFrame(self.bars)
@@ -1216,7 +1266,12 @@ def tornado(
 
 @dataclass(frozen=True)
 class ScenarioGrid:
-    """Net value over a grid of two parameters: ``values[i][j]`` at row value i and column value j."""
+    """Net value over a grid of two parameters: ``values[i][j]`` at row value i and column value j.
+
+    Example:
+        >>> import loyalty
+        >>> loyalty.scenario_grid(1, 0.8, 0.1, ("retention", [0.6, 0.9]), ("margin", [1, 2])).to_frame().shape
+        (2, 2)"""
 
     row_parameter: str
     row_values: np.ndarray
@@ -1225,7 +1280,7 @@ class ScenarioGrid:
     values: np.ndarray
 
     def to_frame(self) -> Any:
-        """The grid as a DataFrame indexed by row values, columns by column values."""
+        """Return the grid as a DataFrame indexed by row values, columns by column values."""
         import pandas as pd
 
         return pd.DataFrame(
@@ -1422,7 +1477,12 @@ class NpsRetentionLink:
 
 @dataclass(frozen=True)
 class ProgramResult:
-    """Return of a retention program, win-back or incentive (``roi`` is net value / cost)."""
+    """Return of a retention program, win-back or incentive (``roi`` is net value / cost).
+
+    Example:
+        >>> import loyalty
+        >>> loyalty.retention_program(10, 100, 0.8, 0.1, 5, 20).to_frame()["period"].tolist()
+        [1, 2, 3, 4]"""
 
     value_without: float
     value_with: float
@@ -1522,7 +1582,7 @@ def acquisition_incentive(
     timing: str = "end",
     horizon: Optional[int] = None,
 ) -> ProgramResult:
-    """A discount or extra service to new customers: cost vs the retention and margin it buys.
+    """Value a discount or extra service to new customers against the retention and margin it buys.
 
     Example:
         >>> import loyalty
@@ -1556,10 +1616,10 @@ def propagate(
 ) -> Estimate:
     """Propagate input standard errors (or a covariance) to any value or sensitivity.
 
-    ``method="delta"``: first-order delta method with a numeric gradient;
-    ``method="simulation"``: ``draws`` seeded multivariate normal draws, the
-    standard deviation of the results as standard error and their
-    percentiles as interval. Draws where ``func`` raises ``ValueError``
+    ``method="delta"`` uses the first-order delta method with a numeric
+    gradient. ``method="simulation"`` takes ``draws`` seeded multivariate
+    normal draws and returns the standard deviation of the results as
+    standard error and their percentiles as interval. Draws where ``func`` raises ``ValueError``
     (e.g. a retention of 1 or more) are dropped and counted in ``n_missing``.
 
     Example:
