@@ -252,3 +252,19 @@ def test_bad_input_raises_value_error(call):
         call()
     assert isinstance(info.value, loyalty.LoyaltyError)
     assert str(info.value)
+
+
+def test_sensitivity_estimates_propagate_everywhere():
+    # Delta method: d e_r/dr = (1+i)/(1+i-r)^2 at r = 0.8, i = 0.1.
+    s = loyalty.sensitivity_estimates(100, 0.8, 0.1, retention_se=0.02)
+    assert s.value.se == pytest.approx(100 * 1.1 / 0.09 * 0.02, rel=1e-5)
+    assert s.retention_elasticity.se == pytest.approx(1.1 / 0.09 * 0.02, rel=1e-5)
+    assert s.to_frame().shape[0] == 7
+    sim = loyalty.sensitivity_estimates(100, 0.8, 0.1, retention_se=0.02, method="simulation", draws=4000, seed=11)
+    assert sim.value.method == "simulation_percentile"
+    assert sim.value.se == pytest.approx(s.value.se, rel=0.15)
+    # sBG parameters with a covariance from a fit.
+    curve = loyalty.RetentionCurve.sbg(0.7041, 1.182)
+    e = loyalty.sensitivity_estimates(10, curve, 0.1, timing="start", sbg_covariance=[[0.01, 0.005], [0.005, 0.04]])
+    assert e.value.value == pytest.approx(10 * loyalty.sbg_del(0.7041, 1.182, 0.1), rel=1e-9)
+    assert e.value.se > 0

@@ -320,6 +320,22 @@ fn dispatch(function: &str, a: &Value) -> loyalty::Result<Value> {
             let i: sensitivity::Incentive = arg(a, "incentive")?;
             json(sensitivity::acquisition_incentive(&i)?)
         }
+        "sensitivity_estimates" => {
+            let unc: uncertainty::InputUncertainty = arg(a, "uncertainty")?;
+            let method: String = arg_or(a, "method", "delta".to_string())?;
+            let method = uncertainty::Propagation::parse(
+                &method,
+                arg_or(a, "draws", 10_000)?,
+                arg_or(a, "seed", 0)?,
+            )?;
+            json(sensitivity::sensitivity_estimates(
+                &inputs(a, "inputs")?,
+                &unc,
+                arg_or(a, "points", 5.0)?,
+                method,
+                arg_or(a, "level", 0.95)?,
+            )?)
+        }
         other => Err(Error::invalid_parameter(
             "function",
             other,

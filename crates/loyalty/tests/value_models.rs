@@ -464,3 +464,61 @@ fn brand_switching_from_counts() {
     let pi = chain.steady_state().unwrap();
     assert!((pi[0] - 0.6).abs() < 1e-12);
 }
+
+#[test]
+fn sensitivity_estimates_by_delta() {
+    use loyalty::sensitivity::{sensitivity_estimates, InputUncertainty};
+    // r = 0.8 ± 0.02, i = 0.1, m = 100, end of period: dCLV/dr = m(1+i)/(1+i−r)²,
+    // d e_r/dr = (1+i)/(1+i−r)², and +5 points change = m(0.85/0.25 − 0.8/0.3).
+    let inputs = ValueInputs::constant(100.0, 0.8, 0.1);
+    let unc = InputUncertainty {
+        retention_se: 0.02,
+        ..InputUncertainty::default()
+    };
+    let s = sensitivity_estimates(&inputs, &unc, 5.0, Propagation::Delta, 0.95).unwrap();
+    assert!((s.value.se - 100.0 * 1.1 / 0.09 * 0.02).abs() < 1e-4);
+    assert!((s.retention_elasticity.value - 1.1 / 0.3).abs() < 1e-9);
+    assert!((s.retention_elasticity.se - 1.1 / 0.09 * 0.02).abs() < 1e-5);
+    assert!(s.margin_elasticity.se < 1e-6);
+    let change = |r: f64| 100.0 * ((r + 0.05) / (1.05 - r) - r / (1.1 - r));
+    let slope = (change(0.8 + 1e-6) - change(0.8 - 1e-6)) / 2e-6;
+    assert!((s.plus_points.value - change(0.8)).abs() < 1e-9);
+    assert!((s.plus_points.se - slope * 0.02).abs() / (slope * 0.02) < 1e-4);
+}
+
+#[test]
+fn sbg_covariance_propagates() {
+    use loyalty::sensitivity::{propagate_inputs, InputUncertainty};
+    let mut inputs = ValueInputs::constant(10.0, 0.8, 0.1);
+    inputs.retention = RetentionCurve::Sbg {
+        alpha: 0.7041,
+        beta: 1.1820,
+    };
+    inputs.convention = ClvConvention::start();
+    let cov = [[0.01, 0.005], [0.005, 0.04]];
+    let unc = InputUncertainty {
+        sbg_covariance: Some(cov),
+        ..InputUncertainty::default()
+    };
+    let e = propagate_inputs(&inputs, &unc, |x| x.value(), Propagation::Delta, 0.95).unwrap();
+    // Independent check: gradient of 10·DEL(α, β) by central differences.
+    let del = |a: f64, b: f64| 10.0 * sbg::del(a, b, 0.1).unwrap();
+    let h = 1e-6;
+    let ga = (del(0.7041 + h, 1.1820) - del(0.7041 - h, 1.1820)) / (2.0 * h);
+    let gb = (del(0.7041, 1.1820 + h) - del(0.7041, 1.1820 - h)) / (2.0 * h);
+    let var = ga * ga * 0.01 + 2.0 * ga * gb * 0.005 + gb * gb * 0.04;
+    assert!(
+        (e.se - var.sqrt()).abs() / var.sqrt() < 1e-4,
+        "{} vs {}",
+        e.se,
+        var.sqrt()
+    );
+    let wrong_curve = propagate_inputs(
+        &ValueInputs::constant(1.0, 0.5, 0.1),
+        &unc,
+        |x| x.value(),
+        Propagation::Delta,
+        0.95,
+    );
+    assert!(wrong_curve.is_err());
+}

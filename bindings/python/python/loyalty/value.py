@@ -76,6 +76,8 @@ __all__ = [
     "acquisition_incentive",
     "ProgramResult",
     "propagate",
+    "sensitivity_estimates",
+    "SensitivityEstimates",
 ]
 
 Number = Union[int, float]
@@ -1638,3 +1640,100 @@ def propagate(
         cov = np.asarray(covariance, dtype=float).tolist()
     d = _loyalty.propagate_callable(func, vals, cov, method=method, draws=int(draws), seed=int(seed), level=float(level))
     return Estimate._from_core(d)
+
+
+@dataclass(frozen=True)
+class SensitivityEstimates:
+    """Value, elasticities and the value of +``points`` points of retention, each an Estimate.
+
+    Example:
+        >>> import loyalty
+        >>> s = loyalty.sensitivity_estimates(100, 0.8, 0.1, retention_se=0.02)
+        >>> s.to_frame()["quantity"].tolist()[:2]
+        ['value', 'clv']
+    """
+
+    value: Estimate
+    clv: Estimate
+    retention_elasticity: Estimate
+    margin_elasticity: Estimate
+    discount_rate_elasticity: Estimate
+    acquisition_cost_elasticity: Estimate
+    points: float
+    plus_points: Estimate
+
+    _NAMES = (
+        "value",
+        "clv",
+        "retention_elasticity",
+        "margin_elasticity",
+        "discount_rate_elasticity",
+        "acquisition_cost_elasticity",
+        "plus_points",
+    )
+
+    def to_frame(self) -> Any:
+        """Return one row per quantity with value, se, interval and method."""
+        import pandas as pd
+
+        rows = []
+        for name in self._NAMES:
+            e = getattr(self, name)
+            rows.append(
+                {"quantity": name, "value": e.value, "se": e.se, "ci_low": e.ci_low, "ci_high": e.ci_high, "method": e.method}
+            )
+        return pd.DataFrame(rows)
+
+
+def sensitivity_estimates(
+    margin: float,
+    retention: RetentionLike,
+    discount_rate: float,
+    *,
+    margin_se: float = 0.0,
+    retention_se: float = 0.0,
+    discount_rate_se: float = 0.0,
+    acquisition_cost_se: float = 0.0,
+    sbg_covariance: Any = None,
+    acquisition_cost: float = 0.0,
+    points: float = 5.0,
+    timing: str = "end",
+    horizon: Optional[int] = None,
+    margin_growth: float = 0.0,
+    method: str = "delta",
+    draws: int = 10_000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> SensitivityEstimates:
+    """Compute the value and every sensitivity with input standard errors propagated.
+
+    Inputs are independent except the sBG parameters, whose covariance
+    ``sbg_covariance`` (2x2, from the fit) replaces ``retention_se`` for an
+    sBG curve. For a vector curve ``retention_se`` moves every period's rate
+    together.
+
+    Example:
+        >>> import loyalty
+        >>> s = loyalty.sensitivity_estimates(100, 0.8, 0.1, retention_se=0.02)
+        >>> round(s.retention_elasticity.value, 4), round(s.retention_elasticity.se, 4)
+        (3.6667, 0.2444)
+    """
+    uncertainty = dict(
+        margin_se=float(margin_se),
+        retention_se=float(retention_se),
+        discount_rate_se=float(discount_rate_se),
+        acquisition_cost_se=float(acquisition_cost_se),
+        sbg_covariance=None if sbg_covariance is None else np.asarray(sbg_covariance, dtype=float).tolist(),
+    )
+    d = _call(
+        "sensitivity_estimates",
+        inputs=_inputs(margin, retention, discount_rate, timing, horizon, margin_growth, acquisition_cost),
+        uncertainty=uncertainty,
+        points=float(points),
+        method=method,
+        draws=int(draws),
+        seed=int(seed),
+        level=float(level),
+    )
+    fields = {k: Estimate._from_core(v) for k, v in d.items() if k != "points"}
+    return SensitivityEstimates(points=float(d["points"]), **fields)

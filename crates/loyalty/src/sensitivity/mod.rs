@@ -28,7 +28,10 @@ pub use scenarios::{
     scenario_grid, tornado, Parameter, ParameterRange, ScenarioGrid, Tornado, TornadoBar,
 };
 pub use targets::{break_even_margin, break_even_retention, retention_for_value, NpsRetentionLink};
-pub use uncertainty::{diagonal_covariance, propagate, Propagation};
+pub use uncertainty::{
+    diagonal_covariance, propagate, propagate_inputs, sensitivity_estimates, InputUncertainty,
+    Propagation, SensitivityEstimates,
+};
 
 use serde::{Deserialize, Serialize};
 

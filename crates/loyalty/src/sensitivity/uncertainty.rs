@@ -19,9 +19,13 @@ use nalgebra::DMatrix;
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
+use super::elasticities::{elasticities, plus_points};
+use super::scenarios::Parameter;
+use super::ValueInputs;
 use crate::error::{check_finite, check_level, check_not_empty, check_same_len, Error, Result};
 use crate::estimate::Estimate;
 use crate::math::seeded_rng;
+use crate::value::clv::RetentionCurve;
 
 /// Method of uncertainty propagation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,5 +234,156 @@ fn simulate(
         n: m,
         n_effective: m,
         n_missing: rejected as f64,
+    })
+}
+
+/// Standard errors of the inputs of a [`ValueInputs`], assumed independent
+/// except for the sBG parameters, which take a covariance.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct InputUncertainty {
+    /// Standard error of the margin.
+    pub margin_se: f64,
+    /// Standard error of the retention rate. For a constant curve it is the
+    /// rate's; for a vector curve it moves every period's rate together.
+    pub retention_se: f64,
+    /// Standard error of the discount rate.
+    pub discount_rate_se: f64,
+    /// Standard error of the acquisition cost.
+    pub acquisition_cost_se: f64,
+    /// Covariance of (α, β) for an sBG curve (from its fit), in place of
+    /// `retention_se`.
+    pub sbg_covariance: Option<[[f64; 2]; 2]>,
+}
+
+/// Propagates [`InputUncertainty`] to any function of the value inputs.
+///
+/// # Errors
+/// As [`propagate`], and [`Error::InvalidParameter`] for a negative or
+/// non-finite standard error, or an sBG covariance given with another curve.
+pub fn propagate_inputs(
+    inputs: &ValueInputs,
+    uncertainty: &InputUncertainty,
+    f: impl Fn(&ValueInputs) -> Result<f64>,
+    method: Propagation,
+    level: f64,
+) -> Result<Estimate> {
+    for (name, se) in [
+        ("margin_se", uncertainty.margin_se),
+        ("retention_se", uncertainty.retention_se),
+        ("discount_rate_se", uncertainty.discount_rate_se),
+        ("acquisition_cost_se", uncertainty.acquisition_cost_se),
+    ] {
+        if !(se.is_finite() && se >= 0.0) {
+            return Err(Error::invalid_parameter(name, se, "a standard error >= 0"));
+        }
+    }
+    let mut values = vec![inputs.margin, inputs.discount_rate, inputs.acquisition_cost];
+    let mut variances = vec![
+        uncertainty.margin_se.powi(2),
+        uncertainty.discount_rate_se.powi(2),
+        uncertainty.acquisition_cost_se.powi(2),
+    ];
+    let sbg = match (&inputs.retention, uncertainty.sbg_covariance) {
+        (RetentionCurve::Sbg { alpha, beta }, Some(cov)) => {
+            values.extend([*alpha, *beta]);
+            Some(cov)
+        }
+        (_, Some(_)) => {
+            return Err(Error::invalid_parameter(
+                "sbg_covariance",
+                "given",
+                "a covariance only with an sBG retention curve",
+            ))
+        }
+        (_, None) => {
+            values.push(inputs.get(Parameter::Retention)?);
+            variances.push(uncertainty.retention_se.powi(2));
+            None
+        }
+    };
+    let n = values.len();
+    let mut covariance: Vec<Vec<f64>> = (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| {
+                    if i == j && i < variances.len() {
+                        variances[i]
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    if let Some(cov) = sbg {
+        for a in 0..2 {
+            for b in 0..2 {
+                covariance[3 + a][3 + b] = cov[a][b];
+            }
+        }
+    }
+    let rebuild = |x: &[f64]| -> Result<ValueInputs> {
+        let mut changed = inputs.clone();
+        changed.margin = x[0];
+        changed.discount_rate = x[1];
+        changed.acquisition_cost = x[2];
+        if sbg.is_some() {
+            changed.retention = RetentionCurve::Sbg {
+                alpha: x[3],
+                beta: x[4],
+            };
+            Ok(changed)
+        } else {
+            changed.with(Parameter::Retention, x[3])
+        }
+    };
+    propagate(|x| f(&rebuild(x)?), &values, &covariance, method, level)
+}
+
+/// Value and every sensitivity of [`ValueInputs`] with propagated uncertainty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityEstimates {
+    /// Net value (lifetime value − acquisition cost).
+    pub value: Estimate,
+    /// Lifetime value before acquisition cost.
+    pub clv: Estimate,
+    /// Elasticity of the net value with respect to retention.
+    pub retention_elasticity: Estimate,
+    /// Elasticity with respect to margin.
+    pub margin_elasticity: Estimate,
+    /// Elasticity with respect to the discount rate.
+    pub discount_rate_elasticity: Estimate,
+    /// Elasticity with respect to acquisition cost.
+    pub acquisition_cost_elasticity: Estimate,
+    /// Points of retention added in `plus_points`.
+    pub points: f64,
+    /// Change of the net value from `points` more points of retention.
+    pub plus_points: Estimate,
+}
+
+/// Computes the value, its elasticities and the value of +`points` points
+/// of retention, each with the input uncertainty propagated.
+///
+/// # Errors
+/// As [`propagate_inputs`], [`elasticities`] and [`plus_points`].
+pub fn sensitivity_estimates(
+    inputs: &ValueInputs,
+    uncertainty: &InputUncertainty,
+    points: f64,
+    method: Propagation,
+    level: f64,
+) -> Result<SensitivityEstimates> {
+    let run = |f: &dyn Fn(&ValueInputs) -> Result<f64>| {
+        propagate_inputs(inputs, uncertainty, f, method, level)
+    };
+    Ok(SensitivityEstimates {
+        value: run(&|x| x.value())?,
+        clv: run(&|x| x.clv())?,
+        retention_elasticity: run(&|x| Ok(elasticities(x)?.retention))?,
+        margin_elasticity: run(&|x| Ok(elasticities(x)?.margin))?,
+        discount_rate_elasticity: run(&|x| Ok(elasticities(x)?.discount_rate))?,
+        acquisition_cost_elasticity: run(&|x| Ok(elasticities(x)?.acquisition_cost))?,
+        points,
+        plus_points: run(&|x| Ok(plus_points(x, points)?.change))?,
     })
 }
