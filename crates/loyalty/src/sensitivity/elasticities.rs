@@ -195,6 +195,16 @@ pub(crate) fn map_rates(
     })
 }
 
+/// The retention curve of `inputs` with `points` percentage points added to
+/// each period's rate: a constant rate as is (checked later), a curve's rates
+/// clamped to [0, 1].
+pub(crate) fn shift_rates(inputs: &ValueInputs, points: f64) -> Result<RetentionCurve> {
+    match &inputs.retention {
+        RetentionCurve::Constant(r) => Ok(RetentionCurve::Constant(r + points / 100.0)),
+        other => map_rates(other, inputs, |r| (r + points / 100.0).clamp(0.0, 1.0)),
+    }
+}
+
 /// What +x points of retention do to value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlusPoints {
@@ -213,9 +223,13 @@ pub struct PlusPoints {
 /// Computes the value of adding `points` percentage points to each period's
 /// retention rate (Reichheld & Sasser 1990: from 90% to 95% is +5 points).
 ///
+/// A constant rate must stay in [0, 1). A curve's period rates are capped
+/// at 1 and floored at 0, because the rising rates of an sBG curve would
+/// otherwise pass 1 after some periods for any positive shift.
+///
 /// # Errors
-/// As [`ValueInputs::value`]; [`Error::InvalidParameter`] when a rate would
-/// reach 1 or fall below 0.
+/// As [`ValueInputs::value`]; [`Error::InvalidParameter`] when a constant
+/// rate would reach 1 or fall below 0.
 pub fn plus_points(inputs: &ValueInputs, points: f64) -> Result<PlusPoints> {
     if !points.is_finite() {
         return Err(Error::invalid_parameter(
@@ -226,20 +240,7 @@ pub fn plus_points(inputs: &ValueInputs, points: f64) -> Result<PlusPoints> {
     }
     let base_value = inputs.value()?;
     let mut shifted = inputs.clone();
-    shifted.retention = map_rates(&inputs.retention, inputs, |r| r + points / 100.0)?;
-    if let RetentionCurve::RetentionRates(rates) = &shifted.retention {
-        if let Some(k) = rates.iter().position(|r| !(0.0..1.0).contains(r)) {
-            return Err(Error::invalid_parameter(
-                "points",
-                points,
-                format!(
-                    "a shift that keeps every retention rate in [0, 1); period {} would reach {}",
-                    k + 1,
-                    rates[k]
-                ),
-            ));
-        }
-    }
+    shifted.retention = shift_rates(inputs, points)?;
     let new_value = shifted.value()?;
     let change = new_value - base_value;
     Ok(PlusPoints {

@@ -2,17 +2,18 @@
 //! return and when they pay back.
 //!
 //! A retention program raises the retention rate of the targeted members by
-//! `uplift_points` in every later period and costs `cost_per_member` now.
+//! `uplift_points` in every later period (a curve's rates capped at 1) and
+//! costs `cost_per_member` now.
 //! Its gain per member is the difference of two lifetime values. Its
 //! payback period is the first period by whose end the discounted extra
 //! margin covers the cost.
 
 use serde::{Deserialize, Serialize};
 
-use super::elasticities::map_rates;
+use super::elasticities::shift_rates;
 use super::ValueInputs;
 use crate::error::{Error, Result};
-use crate::value::clv::{value_curve, RetentionCurve};
+use crate::value::clv::value_curve;
 use crate::value::{check_non_negative, check_probability};
 
 /// Periods searched for a payback period when the horizon is infinite.
@@ -108,24 +109,7 @@ pub fn retention_program(program: &RetentionProgram) -> Result<ProgramResult> {
     let mut base = program.base.clone();
     base.acquisition_cost = 0.0;
     let mut improved = base.clone();
-    improved.retention = map_rates(&base.retention, &base, |r| {
-        r + program.uplift_points / 100.0
-    })?;
-    if let RetentionCurve::RetentionRates(rates) | RetentionCurve::Survival(rates) =
-        &improved.retention
-    {
-        if let Some(k) = rates.iter().position(|r| !(0.0..1.0).contains(r)) {
-            return Err(Error::invalid_parameter(
-                "uplift_points",
-                program.uplift_points,
-                format!(
-                    "an uplift that keeps every rate in [0, 1); period {} would be {}",
-                    k + 1,
-                    rates[k]
-                ),
-            ));
-        }
-    }
+    improved.retention = shift_rates(&base, program.uplift_points)?;
     let value_without = base.value()?;
     let value_with = improved.value()?;
     let before = per_period_margins(&base, PAYBACK_SEARCH_PERIODS)?;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::elasticities::map_rates;
+use super::elasticities::shift_rates;
 use super::ValueInputs;
 use crate::error::{check_not_empty, Error, Result};
 use crate::value::clv::RetentionCurve;
@@ -12,7 +12,8 @@ use crate::value::clv::RetentionCurve;
 #[serde(rename_all = "snake_case")]
 pub enum Parameter {
     /// Retention rate per period (a constant curve is set to the value; other
-    /// curves have every period's rate shifted by value − first-period rate).
+    /// curves have every period's rate shifted by value − first-period rate,
+    /// clamped to [0, 1]).
     Retention,
     /// Margin per period.
     Margin,
@@ -62,7 +63,8 @@ impl ValueInputs {
     /// Returns the inputs with one parameter set to `value`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when a shifted retention curve leaves [0, 1).
+    /// [`Error::InvalidParameter`] for an empty vector curve; a constant rate
+    /// outside [0, 1) fails later, when the inputs are valued.
     pub fn with(&self, parameter: Parameter, value: f64) -> Result<ValueInputs> {
         let mut x = self.clone();
         match parameter {
@@ -73,20 +75,8 @@ impl ValueInputs {
             Parameter::Retention => {
                 x.retention = match &self.retention {
                     RetentionCurve::Constant(_) => RetentionCurve::Constant(value),
-                    other => {
-                        let first = first_rate(other)?;
-                        map_rates(other, self, |r| r + value - first)?
-                    }
+                    _ => shift_rates(self, 100.0 * (value - first_rate(&self.retention)?))?,
                 };
-                if let RetentionCurve::RetentionRates(rates) = &x.retention {
-                    if let Some(k) = rates.iter().position(|r| !(0.0..1.0).contains(r)) {
-                        return Err(Error::invalid_parameter(
-                            "retention",
-                            value,
-                            format!("a value that keeps every period's rate in [0, 1); period {} would be {}", k + 1, rates[k]),
-                        ));
-                    }
-                }
             }
         }
         Ok(x)
