@@ -268,3 +268,10 @@ def test_sensitivity_estimates_propagate_everywhere():
     e = loyalty.sensitivity_estimates(10, curve, 0.1, timing="start", sbg_covariance=[[0.01, 0.005], [0.005, 0.04]])
     assert e.value.value == pytest.approx(10 * loyalty.sbg_del(0.7041, 1.182, 0.1), rel=1e-9)
     assert e.value.se > 0
+
+
+def test_nan_input_names_the_argument():
+    with pytest.raises(loyalty.NotFiniteError, match="retention"):
+        loyalty.clv(10, float("nan"), 0.1)
+    with pytest.raises(loyalty.NotFiniteError, match="margin"):
+        loyalty.clv(float("inf"), 0.9, 0.1)

@@ -20,6 +20,7 @@ rate in [0, 1), a :class:`RetentionCurve`, or a sequence read as survival
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -27,6 +28,7 @@ import numpy as np
 
 from . import _loyalty
 from ._estimate import Estimate
+from .errors import NotFiniteError
 
 __all__ = [
     "RetentionCurve",
@@ -84,7 +86,23 @@ Number = Union[int, float]
 
 
 def _call(function: str, **args: Any) -> Any:
-    return _loyalty.value_call(function, json.dumps(args, default=_jsonable))
+    for name, value in args.items():
+        _check_finite(name, value)
+    return _loyalty.value_call(function, json.dumps(args, default=_jsonable, allow_nan=False))
+
+
+def _check_finite(name: str, value: Any) -> None:
+    """Raise NotFiniteError naming the argument that holds NaN or infinity (JSON has neither)."""
+    if isinstance(value, RetentionCurve):
+        value = value._spec
+    if isinstance(value, dict):
+        for v in value.values():
+            _check_finite(name, v)
+    elif isinstance(value, (list, tuple, np.ndarray)):
+        for v in value:
+            _check_finite(name, v)
+    elif isinstance(value, (float, np.floating)) and not math.isfinite(value):
+        raise NotFiniteError(f"{name} contains {value}, not a finite number; remove or impute missing values")
 
 
 def _jsonable(x: Any) -> Any:
