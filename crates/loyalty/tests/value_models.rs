@@ -528,7 +528,10 @@ fn plus_points_on_sbg_caps_rates() {
     // sBG rates (β+t−1)/(α+β+t−1) rise toward 1, so +5 points would pass 1
     // after some periods; the shifted rates are capped at 1 instead.
     let mut inputs = ValueInputs::constant(10.0, 0.5, 0.1);
-    inputs.retention = RetentionCurve::Sbg { alpha: 0.7041, beta: 1.1820 };
+    inputs.retention = RetentionCurve::Sbg {
+        alpha: 0.7041,
+        beta: 1.1820,
+    };
     let plus = loyalty::sensitivity::plus_points(&inputs, 5.0).unwrap();
     assert!(plus.change > 0.0);
     // Independent sum: rates min(r_t + 0.05, 1), end of period, to 600 periods.
@@ -538,5 +541,9 @@ fn plus_points_on_sbg_caps_rates() {
         survival *= (sbg::retention_rate(0.7041, 1.1820, t).unwrap() + 0.05).min(1.0);
         value += 10.0 * survival / 1.1f64.powi(t as i32);
     }
-    assert!((plus.new_value - value).abs() < 1e-6, "{} vs {value}", plus.new_value);
+    assert!(
+        (plus.new_value - value).abs() < 1e-6,
+        "{} vs {value}",
+        plus.new_value
+    );
 }
