@@ -547,3 +547,15 @@ fn plus_points_on_sbg_caps_rates() {
         plus.new_value
     );
 }
+
+#[test]
+fn value_types_are_send_sync() {
+    fn assert_traits<T: Send + Sync + 'static>() {}
+    assert_traits::<RetentionCurve>();
+    assert_traits::<ValueInputs>();
+    assert_traits::<BrandSwitching>();
+    assert_traits::<loyalty::value::ProfitBuildup>();
+    assert_traits::<loyalty::value::VoiceValue>();
+    assert_traits::<loyalty::sensitivity::SensitivityEstimates>();
+    assert_traits::<loyalty::sensitivity::ProgramResult>();
+}
