@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::value::clv::{RetentionCurve, Timing};
 use crate::value::{check_discount, check_retention};
 
-/// Elasticity of the CLV with respect to retention under a constant
+/// Computes the elasticity of the CLV with respect to retention under a constant
 /// retention, constant margin and an infinite horizon (see the module
 /// formula): `(1+i)/(1+i−r)` (end) or `r/(1+i−r)` (start).
 ///

@@ -11,9 +11,9 @@ use crate::value::clv::RetentionCurve;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Parameter {
-    /// Retention rate per period (a constant curve is set to the value; other
+    /// Retention rate per period. A constant curve is set to the value. Other
     /// curves have every period's rate shifted by value − first-period rate,
-    /// clamped to [0, 1]).
+    /// clamped to [0, 1].
     Retention,
     /// Margin per period.
     Margin,
@@ -118,7 +118,7 @@ pub struct ParameterRange {
 pub struct TornadoBar {
     /// The parameter varied.
     pub parameter: Parameter,
-    /// Its low and high values.
+    /// Low value of the parameter.
     pub low: f64,
     /// High value of the parameter.
     pub high: f64,
