@@ -1,2 +1,0 @@
-//! Sensitivity: how value responds to loyalty (elasticities, targets,
-//! program ROI, scenario grids).
