@@ -25,6 +25,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 enum Dates<'py> {
     /// Text dates.
     Text(Vec<String>),
+    /// Text dates joined by newlines into one string: one conversion from
+    /// Python instead of one per date.
+    Joined(String),
     /// int64 nanoseconds, naive (`datetime64[ns]`) or UTC (tz-aware pandas).
     Nanos {
         array: PyReadonlyArray1<'py, i64>,
@@ -34,15 +37,17 @@ enum Dates<'py> {
 
 /// RFM summary of coded customers; see `loyalty.rfm_summary`.
 ///
-/// `date_kind` is `"text"` (a list of str), `"naive_ns"` or `"utc_ns"` (an
-/// int64 array). Returns a dict of numpy arrays keyed by column name, with
-/// `customer_code` holding the codes of the summarised customers.
+/// `customer_ids` are int64 ids or codes (the Python layer factorises other
+/// ids). `date_kind` is `"text"` (a list of str), `"joined"` (one str of
+/// newline-separated dates), `"naive_ns"` or `"utc_ns"` (an int64 array).
+/// Returns a dict of numpy arrays keyed by column name, `customer_id` holding
+/// the ids or codes of the summarised customers.
 #[pyfunction]
-#[pyo3(signature = (customer_codes, dates, values, *, date_kind, observation_end, period, calibration_end, tz, date_format))]
+#[pyo3(signature = (customer_ids, dates, values, *, date_kind, observation_end, period, calibration_end, tz, date_format))]
 #[allow(clippy::too_many_arguments)]
 fn rfm_summary_codes<'py>(
     py: Python<'py>,
-    customer_codes: PyReadonlyArray1<'py, i64>,
+    customer_ids: PyReadonlyArray1<'py, i64>,
     dates: &Bound<'py, PyAny>,
     values: Option<PyReadonlyArray1<'py, f64>>,
     date_kind: &str,
@@ -61,6 +66,7 @@ fn rfm_summary_codes<'py>(
     };
     let dates = match date_kind {
         "text" => Dates::Text(dates.extract()?),
+        "joined" => Dates::Joined(dates.extract()?),
         "naive_ns" | "utc_ns" => Dates::Nanos {
             array: dates.extract()?,
             aware: date_kind == "utc_ns",
@@ -69,25 +75,30 @@ fn rfm_summary_codes<'py>(
             return Err(Error::invalid_parameter(
                 "date_kind",
                 format!("{other:?}"),
-                "\"text\", \"naive_ns\" or \"utc_ns\"",
+                "\"text\", \"joined\", \"naive_ns\" or \"utc_ns\"",
             ))
             .py()
         }
     };
 
     // Borrow contiguous arrays in place; copy only strided ones.
-    let codes_owned;
-    let codes: &[i64] = match customer_codes.as_slice() {
+    let ids_owned;
+    let ids: &[i64] = match customer_ids.as_slice() {
         Ok(s) => s,
         Err(_) => {
-            codes_owned = customer_codes.as_array().to_vec();
-            &codes_owned
+            ids_owned = customer_ids.as_array().to_vec();
+            &ids_owned
         }
     };
     let values: Option<Vec<f64>> = values.as_ref().map(f64_vec);
     let nanos_owned;
+    let lines: Vec<&str>;
     let column = match &dates {
         Dates::Text(texts) => DateColumn::Strings(texts),
+        Dates::Joined(text) => {
+            lines = text.split('\n').collect();
+            DateColumn::Text(&lines)
+        }
         Dates::Nanos { array, aware } => {
             let slice: &[i64] = match array.as_slice() {
                 Ok(s) => s,
@@ -105,14 +116,14 @@ fn rfm_summary_codes<'py>(
     };
 
     let summary = py
-        .detach(|| rfm_summary(codes, column, values.as_deref(), &options))
+        .detach(|| rfm_summary(ids, column, values.as_deref(), &options))
         .py()?;
     to_dict(py, summary)
 }
 
 fn to_dict(py: Python<'_>, summary: RfmSummary<i64>) -> PyResult<Bound<'_, PyDict>> {
     let out = PyDict::new(py);
-    out.set_item("customer_code", summary.customer_id.into_pyarray(py))?;
+    out.set_item("customer_id", summary.customer_id.into_pyarray(py))?;
     let frequency: Vec<i64> = summary.frequency.iter().map(|&x| x as i64).collect();
     out.set_item("frequency", frequency.into_pyarray(py))?;
     out.set_item("recency", summary.recency.into_pyarray(py))?;

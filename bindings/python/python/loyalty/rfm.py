@@ -33,10 +33,16 @@ def _moment(value: Optional[DateLike]) -> Optional[str]:
 
 
 def _codes(customer_ids: Any) -> Tuple[np.ndarray, Any]:
-    """Factorise ids into int64 codes ordered like the sorted distinct ids."""
+    """Return int64 ids as they are (uniques ``None``), or factorise other ids
+    into int64 codes ordered like the sorted distinct ids."""
     ids = customer_ids if isinstance(customer_ids, (pd.Series, pd.Index)) else np.asarray(customer_ids)
     if getattr(ids, "ndim", 1) != 1:
         ids = np.asarray(ids).reshape(-1)
+    dtype = ids.dtype
+    if isinstance(dtype, np.dtype) and (
+        dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize < 8)
+    ):
+        return np.ascontiguousarray(np.asarray(ids), dtype=np.int64), None
     try:
         codes, uniques = pd.factorize(ids, sort=True)
     except TypeError as err:
@@ -79,10 +85,24 @@ def _dates(dates: Any, tz: Optional[str]) -> Tuple[Any, str, Optional[str]]:
             return np.ascontiguousarray(nanos), "naive_ns", tz
         values = values.reshape(-1)
     if values.dtype.kind in "US":
-        return values.astype(str).tolist(), "text", tz
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        return values.tolist(), "text", tz
-    return [_date_text(v) for v in values], "text", tz
+        texts = values.astype(str).tolist()
+    else:
+        texts = values.tolist()
+        try:
+            return (*_text(texts), tz)
+        except TypeError:
+            # Not all str: convert date objects and missing values one by one.
+            texts = [_date_text(v) for v in texts]
+    return (*_text(texts), tz)
+
+
+def _text(texts: list) -> Tuple[Any, str]:
+    """Join text dates by newlines (one conversion for the core) unless a
+    date contains a newline."""
+    joined = "\n".join(texts)
+    if joined.count("\n") == max(len(texts) - 1, 0) and texts:
+        return joined, "joined"
+    return texts, "text"
 
 
 def _date_text(value: Any) -> str:
@@ -186,7 +206,10 @@ def rfm_summary(
         tz=tz,
         date_format=date_format,
     )
-    index = pd.Index(np.asarray(uniques)[result.pop("customer_code")], name="customer_id")
+    ids = result.pop("customer_id")
+    if uniques is not None:
+        ids = np.asarray(uniques)[ids]
+    index = pd.Index(ids, name="customer_id")
     result.pop("period")
     duration = result.pop("duration_holdout", None)
     frame = pd.DataFrame(result, index=index)

@@ -303,6 +303,9 @@ pub(crate) fn moment_day(moment: &Moment, what: &str, settings: &DateSettings) -
 }
 
 fn text_days(texts: &[&str], settings: &DateSettings) -> Result<Vec<i64>> {
+    if let Some(days) = plain_text_days(texts, settings) {
+        return Ok(days);
+    }
     let mut parsed = Vec::with_capacity(texts.len());
     let mut failed: Vec<(usize, String)> = Vec::new();
     for (row, text) in texts.iter().enumerate() {
@@ -377,6 +380,23 @@ fn text_days(texts: &[&str], settings: &DateSettings) -> Result<Vec<i64>> {
         .collect())
 }
 
+/// Day numbers of a column whose every row is a naive date; `None` at the
+/// first row that is not, so the full parser can report it.
+fn plain_text_days(texts: &[&str], settings: &DateSettings) -> Option<Vec<i64>> {
+    let mut days = Vec::with_capacity(texts.len());
+    for text in texts {
+        let parsed = match &settings.format {
+            Some(format) => parse_with_format(text, format),
+            None => parse_default(text),
+        };
+        match parsed {
+            Ok(Parsed::Naive(day)) => days.push(day),
+            _ => return None,
+        }
+    }
+    Some(days)
+}
+
 fn require_tz<'s>(
     settings: &'s DateSettings,
     example: impl FnOnce() -> Option<String>,
@@ -448,7 +468,7 @@ static TEMPORAL: DateTimeParser = DateTimeParser::new();
 /// Temporal grammar, `YYYYMMDD` and `YYYY/MM/DD`. Dates such as `03/04/2024`
 /// are rejected because day and month cannot be told apart.
 fn parse_default(text: &str) -> std::result::Result<Parsed, String> {
-    let text = text.trim();
+    let text = text.trim_ascii();
     let b = text.as_bytes();
     if b.is_empty() {
         return Err("the date is empty".to_string());
@@ -498,11 +518,17 @@ fn parse_default(text: &str) -> std::result::Result<Parsed, String> {
 /// Day number of year, month and day given as ASCII digits; `None` when the
 /// bytes are not all digits, `Some(Err)` for an impossible date.
 fn digits_date(year: &[u8], month: &[u8], day: &[u8]) -> Option<std::result::Result<i64, String>> {
-    let number = |digits: &[u8]| -> Option<u32> {
-        digits.iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
+    fn number(digits: &[u8]) -> Option<u32> {
+        let mut value = 0u32;
+        for &c in digits {
+            let digit = c.wrapping_sub(b'0');
+            if digit > 9 {
+                return None;
+            }
+            value = value * 10 + u32::from(digit);
+        }
+        Some(value)
+    }
     let (y, m, d) = (number(year)?, number(month)?, number(day)?);
     if y == 0 || !(1..=12).contains(&m) || d == 0 || d > days_in_month(i64::from(y), m) {
         return Some(Err(format!("no such date: year {y}, month {m}, day {d}")));

@@ -1,10 +1,10 @@
 //! [`RfmLog`]: transactions reduced to one value per customer and period, the
 //! summary that merges across partitions of a transaction log.
 
-use std::collections::HashMap;
 use std::fmt::Debug;
 use std::hash::Hash;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::dates::{moment_day, DateSettings, Moment};
@@ -55,21 +55,34 @@ impl<K: Ord + Clone> RfmLog<K> {
     {
         // Intern ids: code of each row, and the distinct ids in first-seen order.
         let mut codes: Vec<u32> = Vec::with_capacity(customer_ids.len());
-        let mut seen: HashMap<&K, u32> = HashMap::new();
+        let mut seen: FxHashMap<&K, u32> = FxHashMap::default();
+        seen.reserve(customer_ids.len().min(1 << 20));
         let mut distinct: Vec<&K> = Vec::new();
+        let mut previous: Option<(&K, u32)> = None;
         for id in customer_ids {
-            let next = distinct.len() as u32;
-            let code = *seen.entry(id).or_insert_with(|| {
-                distinct.push(id);
-                next
-            });
+            // Logs sorted or grouped by customer repeat the previous id, which
+            // skips the hash lookup.
+            let code = match previous {
+                Some((last, code)) if last == id => code,
+                _ => {
+                    let next = distinct.len() as u32;
+                    let code = *seen.entry(id).or_insert_with(|| {
+                        distinct.push(id);
+                        next
+                    });
+                    previous = Some((id, code));
+                    code
+                }
+            };
             codes.push(code);
         }
         drop(seen);
 
         // Rank the distinct ids so the log is ordered by id.
         let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| distinct[a as usize].cmp(distinct[b as usize]));
+        if !distinct.windows(2).all(|w| w[0] < w[1]) {
+            order.sort_unstable_by(|&a, &b| distinct[a as usize].cmp(distinct[b as usize]));
+        }
         let mut rank = vec![0u32; distinct.len()];
         for (position, &code) in order.iter().enumerate() {
             rank[code as usize] = position as u32;

@@ -209,6 +209,9 @@ fn checked_days<K>(
 
 /// Rejects NaN, infinite and negative transaction values, naming the rows.
 fn check_values(values: &[f64]) -> Result<()> {
+    if values.iter().all(|v| v.is_finite() && *v >= 0.0) {
+        return Ok(());
+    }
     let not_finite: Vec<usize> = (0..values.len())
         .filter(|&i| !values[i].is_finite())
         .collect();
