@@ -44,7 +44,7 @@ fn options(period: Period, observation_end: Option<&str>) -> RfmOptions {
     }
 }
 
-fn row_of<'a>(summary: &'a RfmSummary<String>, id: &str) -> usize {
+fn row_of(summary: &RfmSummary<String>, id: &str) -> usize {
     summary
         .customer_id
         .iter()
@@ -135,7 +135,8 @@ fn formatted_dates_compare_as_dates() {
     assert_row(&summary, "1", &case["expected"]);
 
     // The same log in other layouts and orders gives the same summary.
-    let layouts: [(&str, fn(&str) -> String); 3] = [
+    type Rewrite = fn(&str) -> String;
+    let layouts: [(&str, Rewrite); 3] = [
         ("%d/%m/%Y", |t| {
             format!("{}/{}/{}", &t[3..5], &t[0..2], &t[6..10])
         }),

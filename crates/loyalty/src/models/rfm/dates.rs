@@ -397,10 +397,10 @@ fn plain_text_days(texts: &[&str], settings: &DateSettings) -> Option<Vec<i64>> 
     Some(days)
 }
 
-fn require_tz<'s>(
-    settings: &'s DateSettings,
+fn require_tz(
+    settings: &DateSettings,
     example: impl FnOnce() -> Option<String>,
-) -> Result<&'s TimeZone> {
+) -> Result<&TimeZone> {
     settings.tz.as_ref().ok_or_else(|| {
         Error::invalid_parameter(
             "tz",
