@@ -6,7 +6,7 @@ pymc-marketing and builds loyalty into it. Both libraries summarise the same
 time_scaler=7; loyalty: period=7), from a datetime64 column and from
 YYYYMMDD text; the script checks that the summaries agree before timing.
 Prints the minimum and the median of the repeats in milliseconds and the
-speed-up of each; on a busy machine the minimum is the steadier figure.
+speed-up of each. On a busy machine the minimum is the steadier figure.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 //! JSON function of the RFM area: `rfm_summary`.
 //!
 //! Arguments: `customer_ids` (array of strings, or of integers), `dates`
-//! (array of date strings), optional `values`, `observation_end` (date
-//! string or null for the latest transaction), `period` (`"D"`, `"W"`, `"M"`
-//! or a number of days; default `"W"`), and optional `calibration_end`, `tz`,
-//! `date_format`. Returns the summary's columns.
+//! (array of date strings), optional `values`, and `observation_end` (date
+//! string, or null for the latest transaction). `period` is `"D"`, `"W"`
+//! (the default), `"M"` or a number of days. `calibration_end`, `tz` and
+//! `date_format` are optional. Returns the summary's columns.
 
 use serde_json::Value;
 

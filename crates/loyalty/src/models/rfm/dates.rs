@@ -4,7 +4,7 @@
 //! which it falls in the declared time zone, and only day numbers are
 //! compared, so text is never compared as text. Zone-aware timestamps (text
 //! with a UTC offset or a zone annotation, [`jiff::Timestamp`], Unix
-//! nanoseconds) are converted to the declared zone first; naive ones (a date,
+//! nanoseconds) are converted to the declared zone first. Naive ones (a date,
 //! or a date and time without offset) are read as wall-clock time of that zone.
 //! A column that mixes both kinds is rejected, because its naive values have
 //! no stated zone.
@@ -68,7 +68,7 @@ impl DateColumn<'_> {
         }
     }
 
-    /// Whether the column holds no dates.
+    /// Whether the column contains no dates.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -380,8 +380,8 @@ fn text_days(texts: &[&str], settings: &DateSettings) -> Result<Vec<i64>> {
         .collect())
 }
 
-/// Day numbers of a column whose every row is a naive date; `None` at the
-/// first row that is not, so the full parser can report it.
+/// Day numbers of a column whose every row is a naive date. Returns `None`
+/// at the first row that is not, so that the full parser reports it.
 fn plain_text_days(texts: &[&str], settings: &DateSettings) -> Option<Vec<i64>> {
     let mut days = Vec::with_capacity(texts.len());
     for text in texts {
@@ -466,7 +466,7 @@ static TEMPORAL: DateTimeParser = DateTimeParser::new();
 
 /// Parses text without a declared format: ISO 8601 / RFC 3339 in jiff's
 /// Temporal grammar, `YYYYMMDD` and `YYYY/MM/DD`. Dates such as `03/04/2024`
-/// are rejected because day and month cannot be told apart.
+/// are rejected because day and month cannot be distinguished.
 fn parse_default(text: &str) -> std::result::Result<Parsed, String> {
     let text = text.trim_ascii();
     let b = text.as_bytes();
@@ -490,12 +490,14 @@ fn parse_default(text: &str) -> std::result::Result<Parsed, String> {
                 .to_string(),
         );
     }
+
     let pieces = TEMPORAL.parse_pieces(text).map_err(|e| {
         format!("not an ISO 8601 date or timestamp ({e}); declare date_format for other layouts")
     })?;
     let date = pieces.date();
     let time = pieces.time().unwrap_or(civil::Time::midnight());
     let datetime = civil::DateTime::from_parts(date, time);
+
     if let Some(offset) = pieces.to_numeric_offset() {
         let ts = offset
             .to_timestamp(datetime)
@@ -536,8 +538,8 @@ fn digits_date(year: &[u8], month: &[u8], day: &[u8]) -> Option<std::result::Res
     Some(Ok(days_from_civil(i64::from(y), m, d)))
 }
 
-/// Whether text starts like `D/M/Y` or `M/D/Y`: one or two digits, a
-/// separator, one or two digits and the same separator.
+/// Checks whether text starts like `D/M/Y` or `M/D/Y`, that is one or two
+/// digits, a separator, one or two digits and the same separator.
 fn has_ambiguous_day_month(b: &[u8]) -> bool {
     let lead = b.iter().take_while(|c| c.is_ascii_digit()).count();
     if !(1..=2).contains(&lead) || b.len() <= lead {
