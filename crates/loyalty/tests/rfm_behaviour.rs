@@ -436,3 +436,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn log_round_trips_through_json() {
+    let ids = ["a", "b", "a"];
+    let dates = ["2024-01-01", "2024-01-03", "2024-01-09"];
+    let log = RfmLog::from_transactions(
+        &ids,
+        DateColumn::Text(&dates),
+        Some(&[1.0, 2.0, 3.0]),
+        &opts(Period::Day, "2024-01-31"),
+    )
+    .unwrap();
+    let json = serde_json::to_string(&log).unwrap();
+    let back: RfmLog<String> = serde_json::from_str(&json).unwrap();
+    let end = Moment::from("2024-01-31");
+    let a = log.summary(Some(&end), None).unwrap();
+    let b = back.summary(Some(&end), None).unwrap();
+    assert_eq!(a.customer_id, b.customer_id);
+    assert_eq!(a.t, b.t);
+    assert_eq!(a.monetary_value, b.monetary_value);
+}
