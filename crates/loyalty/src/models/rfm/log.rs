@@ -107,13 +107,15 @@ impl<K: Ord + Clone> RfmLog<K> {
         }
 
         // Sort each customer's rows by period and add values within a period.
+        // Sorting by value too fixes the order of the additions, so the sums
+        // are bit-identical under any order of the input rows.
         let mut offsets = Vec::with_capacity(n_customers + 1);
         let mut periods = Vec::with_capacity(codes.len());
         let mut sums = Vec::with_capacity(codes.len());
         offsets.push(0);
         for i in 0..n_customers {
             let rows = &mut bucket[starts[i]..starts[i + 1]];
-            rows.sort_unstable_by_key(|&(p, _)| p);
+            rows.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
             for &(p, v) in rows.iter() {
                 if periods.len() > *offsets.last().unwrap_or(&0) && periods.last() == Some(&p) {
                     if let Some(last) = sums.last_mut() {
