@@ -21,6 +21,10 @@ use crate::error::{Error, Result};
 /// summary of a log too large for one machine is computed from per-partition
 /// logs, for example in Dask or Spark. Memory is one entry per distinct
 /// (customer, period), at most one per transaction.
+///
+/// NOTE: when one customer's purchases in one period are split across
+/// partitions, the merged sum is added in another order than in a single log,
+/// so it may differ from it in the last bits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RfmLog<K> {
     period: Period,
