@@ -63,6 +63,7 @@ impl<K: Ord + Clone> RfmLog<K> {
         seen.reserve(customer_ids.len().min(1 << 20));
         let mut distinct: Vec<&K> = Vec::new();
         let mut previous: Option<(&K, u32)> = None;
+        let mut runs = 0usize;
         for id in customer_ids {
             // Logs sorted or grouped by customer repeat the previous id, which
             // skips the hash lookup.
@@ -75,6 +76,7 @@ impl<K: Ord + Clone> RfmLog<K> {
                         next
                     });
                     previous = Some((id, code));
+                    runs += 1;
                     code
                 }
             };
@@ -82,33 +84,54 @@ impl<K: Ord + Clone> RfmLog<K> {
         }
         drop(seen);
 
-        // Rank the distinct ids so the log is ordered by id.
-        let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
-        if !distinct.windows(2).all(|w| w[0] < w[1]) {
-            order.sort_unstable_by(|&a, &b| distinct[a as usize].cmp(distinct[b as usize]));
-        }
-        let mut rank = vec![0u32; distinct.len()];
-        for (position, &code) in order.iter().enumerate() {
-            rank[code as usize] = position as u32;
-        }
-
-        // Counting sort of the rows by customer rank.
         let n_customers = distinct.len();
-        let mut starts = vec![0usize; n_customers + 1];
-        for &code in &codes {
-            starts[rank[code as usize] as usize + 1] += 1;
-        }
-        for i in 0..n_customers {
-            starts[i + 1] += starts[i];
-        }
-        let mut cursor = starts.clone();
-        let mut bucket: Vec<(i64, f64)> = vec![(0, 0.0); codes.len()];
-        for (row, &code) in codes.iter().enumerate() {
-            let r = rank[code as usize] as usize;
-            let value = values.map_or(0.0, |v| v[row]);
-            bucket[cursor[r]] = (period.index(days[row]), value);
-            cursor[r] += 1;
-        }
+        let ascending = distinct.windows(2).all(|w| w[0] < w[1]);
+        let row_entry = |row: usize| (period.index(days[row]), values.map_or(0.0, |v| v[row]));
+        let (order, starts, mut bucket) = if ascending && runs == n_customers {
+            // Rows already grouped by customer in ascending id order (a log
+            // sorted by customer): each customer's rows are one slice as given.
+            let mut starts = Vec::with_capacity(n_customers + 1);
+            starts.push(0);
+            for row in 1..codes.len() {
+                if codes[row] != codes[row - 1] {
+                    starts.push(row);
+                }
+            }
+            starts.push(codes.len());
+            let bucket: Vec<(i64, f64)> = (0..codes.len()).map(row_entry).collect();
+            (
+                (0..n_customers as u32).collect::<Vec<u32>>(),
+                starts,
+                bucket,
+            )
+        } else {
+            // Rank the distinct ids so the log is ordered by id.
+            let mut order: Vec<u32> = (0..n_customers as u32).collect();
+            if !ascending {
+                order.sort_unstable_by(|&a, &b| distinct[a as usize].cmp(distinct[b as usize]));
+            }
+            let mut rank = vec![0u32; n_customers];
+            for (position, &code) in order.iter().enumerate() {
+                rank[code as usize] = position as u32;
+            }
+
+            // Counting sort of the rows by customer rank.
+            let mut starts = vec![0usize; n_customers + 1];
+            for &code in &codes {
+                starts[rank[code as usize] as usize + 1] += 1;
+            }
+            for i in 0..n_customers {
+                starts[i + 1] += starts[i];
+            }
+            let mut cursor = starts.clone();
+            let mut bucket: Vec<(i64, f64)> = vec![(0, 0.0); codes.len()];
+            for (row, &code) in codes.iter().enumerate() {
+                let r = rank[code as usize] as usize;
+                bucket[cursor[r]] = row_entry(row);
+                cursor[r] += 1;
+            }
+            (order, starts, bucket)
+        };
 
         // Sort each customer's rows by period and add values within a period.
         // Sorting by value too fixes the order of the additions, so the sums
