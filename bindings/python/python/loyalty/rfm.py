@@ -145,7 +145,7 @@ def rfm_summary(
             ``date_format``; without it ISO 8601 (``2024-03-05``,
             ``2024-03-05T14:30:00+01:00``), ``20240305`` and ``2024/03/05`` are
             read, and ``03/05/2024``-like text raises :class:`~loyalty.ParseError`
-            because day and month cannot be told apart.
+            because day and month cannot be distinguished.
         values: optional transaction values (spend), >= 0; without them the
             monetary columns are left out.
         observation_end: last date observed; every transaction of its period

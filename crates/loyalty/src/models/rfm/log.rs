@@ -17,9 +17,9 @@ use crate::error::{Error, Result};
 ///
 /// This is the sufficient statistic of an RFM summary. Logs built from
 /// partitions of a transaction log (by customer, by time, or arbitrarily)
-/// merge associatively and commutatively into the log of the whole, so a
-/// summary of a log too large for one machine is computed from per-partition
-/// logs, for example in Dask or Spark. Memory is one entry per distinct
+/// merge associatively and commutatively into the log of the whole. A log too
+/// large for one machine is therefore summarised from per-partition logs, for
+/// example in Dask or Spark. Memory is one entry per distinct
 /// (customer, period), at most one per transaction.
 ///
 /// NOTE: when one customer's purchases in one period are split across
