@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod data;
 mod report;
+mod rfm;
 
 /// Errors of the command line tool; each names the file, line and column
 /// involved where there is one.
@@ -85,12 +86,16 @@ struct Cli {
 enum Command {
     /// Compute the loyalty report on the bundled real data, or on your files.
     Report(report::ReportArgs),
+    /// Summarise a transaction CSV per customer (frequency, recency, T,
+    /// monetary value) and print the summary as CSV.
+    Rfm(rfm::RfmArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Report(args) => report::run(&args),
+        Command::Rfm(args) => rfm::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,218 @@
-"""loyalty.rfm (filled in by its own work)."""
+"""Transaction logs to per-customer RFM summaries (Fader-Hardie convention).
+
+:func:`rfm_summary` turns a log of (customer, date, value) rows into one row
+per customer: ``frequency`` (repeat purchase periods), ``recency`` (time from
+the first to the last purchase period), ``T`` (time from the first purchase
+period to the observation end) and ``monetary_value`` (mean value of the
+repeat periods), the inputs of the BG/NBD, Pareto/NBD and Gamma-Gamma models.
+"""
 
 from __future__ import annotations
 
-__all__: list = []
+import datetime as _dt
+from typing import Any, Optional, Tuple, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _loyalty
+from .errors import InvalidDataError
+
+__all__ = ["rfm_summary"]
+
+DateLike = Union[str, _dt.date, _dt.datetime, np.datetime64, pd.Timestamp]
+
+
+def _moment(value: Optional[DateLike]) -> Optional[str]:
+    """Turn an observation or calibration end into text the core parses."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    return pd.Timestamp(value).isoformat()
+
+
+def _codes(customer_ids: Any) -> Tuple[np.ndarray, Any]:
+    """Return int64 ids as they are (uniques ``None``), or factorise other ids
+    into int64 codes ordered like the sorted distinct ids."""
+    ids = customer_ids if isinstance(customer_ids, (pd.Series, pd.Index)) else np.asarray(customer_ids)
+    if getattr(ids, "ndim", 1) != 1:
+        ids = np.asarray(ids).reshape(-1)
+    dtype = ids.dtype
+    if isinstance(dtype, np.dtype) and (
+        dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize < 8)
+    ):
+        return np.ascontiguousarray(np.asarray(ids), dtype=np.int64), None
+    try:
+        codes, uniques = pd.factorize(ids, sort=True)
+    except TypeError as err:
+        raise InvalidDataError(
+            f"invalid data in customer_ids: ids of mixed types cannot be ordered ({err}); "
+            "pass ids of one type, e.g. all str or all int"
+        ) from None
+    missing = np.flatnonzero(codes < 0)
+    if missing.size:
+        raise InvalidDataError(
+            f"invalid data in customer_ids: ids are missing (rows {missing[:10].tolist()}"
+            f"{', and %d more' % (missing.size - 10) if missing.size > 10 else ''}); "
+            "drop or fill the rows without a customer id"
+        )
+    return np.ascontiguousarray(codes, dtype=np.int64), uniques
+
+
+def _dates(dates: Any, tz: Optional[str]) -> Tuple[Any, str, Optional[str]]:
+    """Return (dates, kind, tz) for the core: int64 nanoseconds or text.
+
+    A tz-aware pandas column is passed as UTC nanoseconds; without ``tz`` its
+    own zone is the declared zone.
+    """
+    if isinstance(dates, (pd.Series, pd.Index)):
+        dtype = dates.dtype
+        if isinstance(dtype, pd.DatetimeTZDtype) or (
+            isinstance(dtype, np.dtype) and dtype.kind == "M"
+        ):
+            index = pd.DatetimeIndex(dates)
+            if getattr(index, "unit", "ns") != "ns":
+                index = index.as_unit("ns")
+            if index.tz is not None:
+                return np.ascontiguousarray(index.asi8), "utc_ns", tz or str(index.tz)
+            return np.ascontiguousarray(index.asi8), "naive_ns", tz
+        values = dates.to_numpy(dtype=object)
+    else:
+        values = np.asarray(dates)
+        if values.dtype.kind == "M":
+            nanos = values.astype("datetime64[ns]").view(np.int64).reshape(-1)
+            return np.ascontiguousarray(nanos), "naive_ns", tz
+        values = values.reshape(-1)
+    if values.dtype.kind in "US":
+        texts = values.astype(str).tolist()
+    else:
+        texts = values.tolist()
+        try:
+            return (*_text(texts), tz)
+        except TypeError:
+            # Not all str: convert date objects and missing values one by one.
+            texts = [_date_text(v) for v in texts]
+    return (*_text(texts), tz)
+
+
+def _text(texts: list) -> Tuple[Any, str]:
+    """Join text dates by newlines (one conversion for the core) unless a
+    date contains a newline."""
+    joined = "\n".join(texts)
+    if joined.count("\n") == max(len(texts) - 1, 0) and texts:
+        return joined, "joined"
+    return texts, "text"
+
+
+def _date_text(value: Any) -> str:
+    """Text of one date object; missing values become "" (a parse error)."""
+    if isinstance(value, str):
+        return value
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, (_dt.datetime, np.datetime64)):
+        stamp = pd.Timestamp(value)
+        return "" if stamp is pd.NaT else stamp.isoformat()
+    return str(value)
+
+
+def rfm_summary(
+    customer_ids: Any,
+    dates: Any,
+    values: Any = None,
+    *,
+    observation_end: Optional[DateLike],
+    period: Union[str, float] = "W",
+    calibration_end: Optional[DateLike] = None,
+    tz: Optional[str] = None,
+    date_format: Optional[str] = None,
+) -> pd.DataFrame:
+    """Summarise a transaction log per customer (Fader-Hardie RFM summary).
+
+    Several purchases of a customer in one period count as one repeat
+    purchase whose value is their sum, and the first period is not a repeat.
+    Row order does not matter. Customers appear in ascending id order.
+
+    Args:
+        customer_ids: one id per transaction (int or str; numpy array, list or
+            pandas Series).
+        dates: one date per transaction: numpy ``datetime64`` (read as int64
+            nanoseconds without copying), a pandas Series of Timestamps, naive
+            or tz-aware, Python datetimes or dates, or strings. Strings follow
+            ``date_format``; without it ISO 8601 (``2024-03-05``,
+            ``2024-03-05T14:30:00+01:00``), ``20240305`` and ``2024/03/05`` are
+            read, and ``03/05/2024``-like text raises :class:`~loyalty.ParseError`
+            because day and month cannot be distinguished.
+        values: optional transaction values (spend), >= 0; without them the
+            monetary columns are left out.
+        observation_end: last date observed; every transaction of its period
+            counts and later ones raise :class:`~loyalty.InvalidDataError`.
+            ``None`` takes the date of the latest transaction.
+        period: ``"D"``, ``"W"`` (calendar weeks from Monday), ``"M"``, or a
+            number of days: transactions are then grouped by day and times are
+            days divided by it, e.g. ``7`` for the fractional weeks of the
+            CDNOW summaries of Fader, Hardie and Lee (2005).
+        calibration_end: end of the calibration period; adds
+            ``frequency_holdout``, ``monetary_value_holdout`` and
+            ``duration_holdout`` for the purchases after it. Customers whose
+            first purchase is later are left out.
+        tz: zone in which dates are floored to periods (IANA name, ``"UTC"`` or
+            ``"+05:30"``). Zone-aware dates are converted to it; naive dates
+            are read as its wall-clock time. Defaults to the zone of a tz-aware
+            pandas column; text with UTC offsets needs it.
+        date_format: strftime-style format of text dates, e.g. ``"%m/%d/%Y"``.
+
+    Returns:
+        A DataFrame indexed by ``customer_id`` with columns ``frequency``,
+        ``recency``, ``T``, ``monetary_value`` (with values) and, with
+        ``calibration_end``, ``frequency_holdout``, ``monetary_value_holdout``
+        (with values) and ``duration_holdout``. Times are in the period's unit.
+
+    Raises:
+        ParseError: a date that does not parse, naming its row and text.
+        InvalidDataError: rows after ``observation_end``, negative values,
+            missing dates or ids, zone-aware mixed with naive timestamps.
+        NotFiniteError: NaN or infinite values.
+
+    Example:
+        >>> import loyalty
+        >>> df = loyalty.rfm_summary(
+        ...     ["a", "a", "a", "b"],
+        ...     ["2024-01-01", "2024-01-01", "2024-01-10", "2024-01-05"],
+        ...     [10.0, 5.0, 20.0, 8.0],
+        ...     observation_end="2024-01-31",
+        ...     period="D",
+        ... )
+        >>> df.loc["a", ["frequency", "recency", "T", "monetary_value"]].tolist()
+        [1.0, 9.0, 30.0, 20.0]
+    """
+    codes, uniques = _codes(customer_ids)
+    date_values, kind, tz = _dates(dates, tz)
+    if values is not None:
+        values = np.ascontiguousarray(np.asarray(values, dtype=np.float64).reshape(-1))
+    if isinstance(period, (int, float, np.integer, np.floating)) and not isinstance(period, bool):
+        period = repr(float(period))
+    result = _loyalty.rfm_summary_codes(
+        codes,
+        date_values,
+        values,
+        date_kind=kind,
+        observation_end=_moment(observation_end),
+        period=str(period),
+        calibration_end=_moment(calibration_end),
+        tz=tz,
+        date_format=date_format,
+    )
+    ids = result.pop("customer_id")
+    if uniques is not None:
+        ids = np.asarray(uniques)[ids]
+    index = pd.Index(ids, name="customer_id")
+    result.pop("period")
+    duration = result.pop("duration_holdout", None)
+    frame = pd.DataFrame(result, index=index)
+    if duration is not None:
+        frame["duration_holdout"] = float(duration)
+    return frame

@@ -1,2 +1,0 @@
-//! Transaction logs to per-customer summaries (`frequency`, `recency`, `T`,
-//! `monetary_value`) in the convention of Fader and Hardie.

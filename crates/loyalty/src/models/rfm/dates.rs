@@ -1,0 +1,691 @@
+//! Transaction dates: parsing, time zones and conversion to civil day numbers.
+//!
+//! Every date becomes the number of the civil day (days since 1970-01-01) on
+//! which it falls in the declared time zone, and only day numbers are
+//! compared, so text is never compared as text. Zone-aware timestamps (text
+//! with a UTC offset or a zone annotation, [`jiff::Timestamp`], Unix
+//! nanoseconds) are converted to the declared zone first. Naive ones (a date,
+//! or a date and time without offset) are read as wall-clock time of that zone.
+//! A column that mixes both kinds is rejected, because its naive values have
+//! no stated zone.
+
+use jiff::civil;
+use jiff::fmt::strtime;
+use jiff::fmt::temporal::DateTimeParser;
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
+
+use super::period::{days_from_civil, days_in_month};
+use crate::error::{Error, Result};
+
+/// Day number of 0001-01-01, the earliest date accepted.
+const MIN_DAY: i64 = -719_162;
+/// Day number of 9999-12-31, the latest date accepted.
+const MAX_DAY: i64 = 2_932_896;
+const SECONDS_PER_DAY: i64 = 86_400;
+const NANOS_PER_DAY: i64 = 86_400_000_000_000;
+
+/// A column of transaction dates, as text or already parsed.
+#[derive(Debug, Clone, Copy)]
+pub enum DateColumn<'a> {
+    /// Text, parsed with the declared format, or without one as ISO 8601
+    /// (`2024-03-05`, `2024-03-05T14:30:00`, `2024-03-05 14:30+01:00`,
+    /// `2024-03-05T14:30:00Z`, `2024-03-05T14:30[Europe/Paris]`), `20240305`
+    /// or `2024/03/05`.
+    Text(&'a [&'a str]),
+    /// Owned text, parsed as [`DateColumn::Text`].
+    Strings(&'a [String]),
+    /// Zone-aware instants.
+    Timestamps(&'a [Timestamp]),
+    /// Naive dates and times (wall-clock time of the declared zone).
+    DateTimes(&'a [civil::DateTime]),
+    /// Naive dates.
+    Dates(&'a [civil::Date]),
+    /// Zone-aware instants as nanoseconds since 1970-01-01T00:00:00Z, the
+    /// layout of a tz-aware pandas column. `i64::MIN` (pandas' NaT) is a
+    /// missing date.
+    UnixNanos(&'a [i64]),
+    /// Naive date-times as nanoseconds since 1970-01-01T00:00:00 wall-clock
+    /// time, the layout of numpy `datetime64[ns]`. `i64::MIN` (NaT) is a
+    /// missing date.
+    NaiveNanos(&'a [i64]),
+    /// Naive civil days since 1970-01-01.
+    DayNumbers(&'a [i64]),
+}
+
+impl DateColumn<'_> {
+    /// Number of dates.
+    pub fn len(&self) -> usize {
+        match self {
+            DateColumn::Text(v) => v.len(),
+            DateColumn::Strings(v) => v.len(),
+            DateColumn::Timestamps(v) => v.len(),
+            DateColumn::DateTimes(v) => v.len(),
+            DateColumn::Dates(v) => v.len(),
+            DateColumn::UnixNanos(v) | DateColumn::NaiveNanos(v) | DateColumn::DayNumbers(v) => {
+                v.len()
+            }
+        }
+    }
+
+    /// Whether the column contains no dates.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A single point in time, such as the end of the observation period.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Moment {
+    /// Text, parsed with the declared format if it matches, else as ISO 8601.
+    Text(String),
+    /// A zone-aware instant.
+    Timestamp(Timestamp),
+    /// A naive date and time (wall-clock time of the declared zone).
+    DateTime(civil::DateTime),
+    /// A naive date.
+    Date(civil::Date),
+    /// A naive civil day number (days since 1970-01-01).
+    DayNumber(i64),
+}
+
+impl From<&str> for Moment {
+    fn from(text: &str) -> Self {
+        Moment::Text(text.to_string())
+    }
+}
+
+impl From<civil::Date> for Moment {
+    fn from(date: civil::Date) -> Self {
+        Moment::Date(date)
+    }
+}
+
+impl From<Timestamp> for Moment {
+    fn from(ts: Timestamp) -> Self {
+        Moment::Timestamp(ts)
+    }
+}
+
+/// The declared zone and format that turn dates into day numbers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DateSettings {
+    /// Zone in which dates are floored to days; needed for zone-aware input.
+    pub tz: Option<TimeZone>,
+    /// strftime-style format of text dates (jiff's `strtime` directives).
+    pub format: Option<String>,
+}
+
+impl DateSettings {
+    pub(crate) fn new(tz: Option<&str>, format: Option<&str>) -> Result<Self> {
+        let tz = tz.map(resolve_time_zone).transpose()?;
+        let format = match format {
+            Some(f) if f.trim().is_empty() => {
+                return Err(Error::invalid_parameter(
+                    "date_format",
+                    format!("{f:?}"),
+                    "a strftime-style format such as \"%m/%d/%Y\", or none for ISO 8601 dates",
+                ))
+            }
+            other => other.map(str::to_string),
+        };
+        Ok(DateSettings { tz, format })
+    }
+}
+
+/// Resolves a time zone name: an IANA name (`"Europe/Paris"`), `"UTC"`, or a
+/// fixed offset such as `"+05:30"` or `"-08"`.
+pub(crate) fn resolve_time_zone(name: &str) -> Result<TimeZone> {
+    let trimmed = name.trim();
+    if trimmed.eq_ignore_ascii_case("utc") || trimmed.eq_ignore_ascii_case("z") {
+        return Ok(TimeZone::UTC);
+    }
+    if let Some(offset) = parse_fixed_offset(trimmed) {
+        return Ok(TimeZone::fixed(offset));
+    }
+    TimeZone::get(trimmed).map_err(|e| {
+        Error::invalid_parameter(
+            "tz",
+            format!("{name:?}"),
+            format!("an IANA time zone name such as \"Europe/Paris\", \"UTC\", or a fixed offset such as \"+05:30\" ({e})"),
+        )
+    })
+}
+
+fn parse_fixed_offset(text: &str) -> Option<Offset> {
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = match rest.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if rest.len() == 4 => rest.split_at(2),
+        None => (rest, "0"),
+    };
+    let hours: i32 = hours.parse().ok()?;
+    let minutes: i32 = minutes.parse().ok()?;
+    if !(0..=25).contains(&hours) || !(0..60).contains(&minutes) {
+        return None;
+    }
+    Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).ok()
+}
+
+/// One parsed date before zone conversion.
+#[derive(Debug, Clone, Copy)]
+enum Parsed {
+    /// A naive civil day number.
+    Naive(i64),
+    /// A zone-aware instant.
+    Aware(Timestamp),
+}
+
+/// Converts a column of dates to civil day numbers in the declared zone.
+///
+/// # Errors
+/// [`Error::Parse`] for text that does not parse (naming the first bad row,
+/// its text and the count of others), [`Error::InvalidData`] for missing
+/// dates, dates outside years 1..=9999 and a column that mixes zone-aware and
+/// naive values, and [`Error::InvalidParameter`] for zone-aware dates without
+/// a declared `tz`.
+pub(crate) fn day_numbers(column: DateColumn<'_>, settings: &DateSettings) -> Result<Vec<i64>> {
+    match column {
+        DateColumn::Text(texts) => text_days(texts, settings),
+        DateColumn::Strings(texts) => {
+            let borrowed: Vec<&str> = texts.iter().map(String::as_str).collect();
+            text_days(&borrowed, settings)
+        }
+        DateColumn::Timestamps(values) => {
+            let tz = require_tz(settings, || values.first().map(|t| t.to_string()))?;
+            Ok(values.iter().map(|&t| aware_day(t, tz)).collect())
+        }
+        DateColumn::DateTimes(values) => Ok(values.iter().map(|dt| civil_day(dt.date())).collect()),
+        DateColumn::Dates(values) => Ok(values.iter().map(|&d| civil_day(d)).collect()),
+        DateColumn::UnixNanos(values) => {
+            check_not_missing(values)?;
+            let tz = require_tz(settings, || {
+                values
+                    .first()
+                    .map(|n| format!("{n} ns since 1970-01-01T00:00Z"))
+            })?;
+            if *tz == TimeZone::UTC {
+                return Ok(values.iter().map(|n| n.div_euclid(NANOS_PER_DAY)).collect());
+            }
+            Ok(values
+                .iter()
+                .map(|&n| {
+                    let second = n.div_euclid(1_000_000_000);
+                    // Every i64 second count of nanoseconds is inside jiff's range.
+                    let ts = Timestamp::from_second(second).unwrap_or(Timestamp::UNIX_EPOCH);
+                    aware_day(ts, tz)
+                })
+                .collect())
+        }
+        DateColumn::NaiveNanos(values) => {
+            check_not_missing(values)?;
+            Ok(values.iter().map(|n| n.div_euclid(NANOS_PER_DAY)).collect())
+        }
+        DateColumn::DayNumbers(values) => {
+            let out_of_range: Vec<usize> = values
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| !(MIN_DAY..=MAX_DAY).contains(*d))
+                .map(|(i, _)| i)
+                .collect();
+            if !out_of_range.is_empty() {
+                return Err(Error::invalid_rows(
+                    "dates",
+                    format!(
+                        "day numbers must lie in {MIN_DAY}..={MAX_DAY} (years 1 to 9999), e.g. {}",
+                        values[out_of_range[0]]
+                    ),
+                    &out_of_range,
+                    "pass days since 1970-01-01",
+                ));
+            }
+            Ok(values.to_vec())
+        }
+    }
+}
+
+/// Converts one moment (such as the observation end) to its civil day number.
+pub(crate) fn moment_day(moment: &Moment, what: &str, settings: &DateSettings) -> Result<i64> {
+    let parsed = match moment {
+        Moment::Text(text) => {
+            // The declared format is tried first; ISO 8601 is accepted too so
+            // that `observation_end="2025-12-31"` works with any data format.
+            let from_format = settings
+                .format
+                .as_deref()
+                .map(|f| parse_with_format(text, f));
+            match from_format {
+                Some(Ok(parsed)) => parsed,
+                _ => parse_default(text).map_err(|reason| Error::Parse {
+                    what: what.to_string(),
+                    index: 0,
+                    text: text.clone(),
+                    reason: match &settings.format {
+                        Some(f) => {
+                            format!("it matches neither date_format {f:?} nor ISO 8601 ({reason})")
+                        }
+                        None => reason,
+                    },
+                })?,
+            }
+        }
+        Moment::Timestamp(ts) => Parsed::Aware(*ts),
+        Moment::DateTime(dt) => Parsed::Naive(civil_day(dt.date())),
+        Moment::Date(d) => Parsed::Naive(civil_day(*d)),
+        Moment::DayNumber(d) => {
+            if !(MIN_DAY..=MAX_DAY).contains(d) {
+                return Err(Error::invalid_parameter(
+                    what,
+                    d,
+                    format!("a day number in {MIN_DAY}..={MAX_DAY} (years 1 to 9999)"),
+                ));
+            }
+            Parsed::Naive(*d)
+        }
+    };
+    match parsed {
+        Parsed::Naive(day) => Ok(day),
+        Parsed::Aware(ts) => {
+            let tz = settings.tz.as_ref().ok_or_else(|| {
+                Error::invalid_parameter(
+                    "tz",
+                    "not set",
+                    format!("{what} {ts} is zone-aware, so declare the zone to floor it to a period in, e.g. \"UTC\" or \"Europe/Paris\""),
+                )
+            })?;
+            Ok(aware_day(ts, tz))
+        }
+    }
+}
+
+fn text_days(texts: &[&str], settings: &DateSettings) -> Result<Vec<i64>> {
+    if let Some(days) = plain_text_days(texts, settings) {
+        return Ok(days);
+    }
+    let mut parsed = Vec::with_capacity(texts.len());
+    let mut failed: Vec<(usize, String)> = Vec::new();
+    for (row, text) in texts.iter().enumerate() {
+        let result = match &settings.format {
+            Some(format) => parse_with_format(text, format),
+            None => parse_default(text),
+        };
+        match result {
+            Ok(p) => parsed.push(p),
+            Err(reason) => {
+                failed.push((row, reason));
+                parsed.push(Parsed::Naive(0));
+            }
+        }
+    }
+    if let Some((row, reason)) = failed.first() {
+        let others: Vec<usize> = failed.iter().skip(1).map(|(r, _)| *r).take(10).collect();
+        let more = match failed.len() - 1 {
+            0 => String::new(),
+            1 => format!("; 1 more row fails to parse (row {})", others[0]),
+            n => format!(
+                "; {n} more rows fail to parse (rows {others:?}{})",
+                if n > 10 { ", ..." } else { "" }
+            ),
+        };
+        return Err(Error::Parse {
+            what: "dates".to_string(),
+            index: *row,
+            text: texts[*row].to_string(),
+            reason: format!("{reason}{more}"),
+        });
+    }
+
+    let aware_rows: Vec<usize> = (0..parsed.len())
+        .filter(|&i| matches!(parsed[i], Parsed::Aware(_)))
+        .collect();
+    if aware_rows.is_empty() {
+        return Ok(parsed
+            .into_iter()
+            .map(|p| match p {
+                Parsed::Naive(day) => day,
+                Parsed::Aware(_) => unreachable!("no aware rows"),
+            })
+            .collect());
+    }
+    if aware_rows.len() < parsed.len() {
+        let naive_rows: Vec<usize> = (0..parsed.len())
+            .filter(|&i| matches!(parsed[i], Parsed::Naive(_)))
+            .collect();
+        let (rows, example, other) = if naive_rows.len() <= aware_rows.len() {
+            (&naive_rows, naive_rows[0], aware_rows[0])
+        } else {
+            (&aware_rows, aware_rows[0], naive_rows[0])
+        };
+        return Err(Error::invalid_rows(
+            "dates",
+            format!(
+                "zone-aware and naive timestamps are mixed: row {example} ({:?}) and row {other} ({:?}) differ in having a UTC offset or zone",
+                texts[example], texts[other]
+            ),
+            rows,
+            "give every timestamp an offset or none, and declare tz, the zone to floor dates in",
+        ));
+    }
+    let tz = require_tz(settings, || Some(texts[aware_rows[0]].to_string()))?;
+    Ok(parsed
+        .into_iter()
+        .map(|p| match p {
+            Parsed::Aware(ts) => aware_day(ts, tz),
+            Parsed::Naive(day) => day,
+        })
+        .collect())
+}
+
+/// Day numbers of a column whose every row is a naive date. Returns `None`
+/// at the first row that is not, so that the full parser reports it.
+fn plain_text_days(texts: &[&str], settings: &DateSettings) -> Option<Vec<i64>> {
+    let mut days = Vec::with_capacity(texts.len());
+    for text in texts {
+        let parsed = match &settings.format {
+            Some(format) => parse_with_format(text, format),
+            None => parse_default(text),
+        };
+        match parsed {
+            Ok(Parsed::Naive(day)) => days.push(day),
+            _ => return None,
+        }
+    }
+    Some(days)
+}
+
+fn require_tz(
+    settings: &DateSettings,
+    example: impl FnOnce() -> Option<String>,
+) -> Result<&TimeZone> {
+    settings.tz.as_ref().ok_or_else(|| {
+        Error::invalid_parameter(
+            "tz",
+            "not set",
+            format!(
+                "the dates are zone-aware (e.g. {}), so declare the zone to floor them to periods in, e.g. \"UTC\" or \"Europe/Paris\"",
+                example().unwrap_or_default()
+            ),
+        )
+    })
+}
+
+fn check_not_missing(values: &[i64]) -> Result<()> {
+    let missing: Vec<usize> = values
+        .iter()
+        .enumerate()
+        .filter(|(_, &n)| n == i64::MIN)
+        .map(|(i, _)| i)
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid_rows(
+            "dates",
+            "dates are missing (NaT)",
+            &missing,
+            "drop or fill the rows without a date",
+        ))
+    }
+}
+
+fn civil_day(date: civil::Date) -> i64 {
+    days_from_civil(
+        i64::from(date.year()),
+        date.month() as u32,
+        date.day() as u32,
+    )
+}
+
+fn aware_day(ts: Timestamp, tz: &TimeZone) -> i64 {
+    let offset = tz.to_offset(ts);
+    (ts.as_second() + i64::from(offset.seconds())).div_euclid(SECONDS_PER_DAY)
+}
+
+/// Parses text with a strftime-style format. A format with `%z`, `%:z`,
+/// `%Z` or `%Q` yields a zone-aware instant, any other a naive date.
+fn parse_with_format(text: &str, format: &str) -> std::result::Result<Parsed, String> {
+    let tm = strtime::parse(format, text.trim())
+        .map_err(|e| format!("does not match date_format {format:?} ({e})"))?;
+    if tm.offset().is_some() || tm.iana_time_zone().is_some() {
+        let zoned = tm
+            .to_zoned()
+            .map_err(|e| format!("invalid zoned date for date_format {format:?} ({e})"))?;
+        return Ok(Parsed::Aware(zoned.timestamp()));
+    }
+    let date = tm
+        .to_date()
+        .map_err(|e| format!("no complete date for date_format {format:?} ({e})"))?;
+    Ok(Parsed::Naive(civil_day(date)))
+}
+
+static TEMPORAL: DateTimeParser = DateTimeParser::new();
+
+/// Parses text without a declared format: ISO 8601 / RFC 3339 in jiff's
+/// Temporal grammar, `YYYYMMDD` and `YYYY/MM/DD`. Dates such as `03/04/2024`
+/// are rejected because day and month cannot be distinguished.
+fn parse_default(text: &str) -> std::result::Result<Parsed, String> {
+    let text = text.trim_ascii();
+    let b = text.as_bytes();
+    if b.is_empty() {
+        return Err("the date is empty".to_string());
+    }
+    // Fast paths for the plain date layouts that make up most logs.
+    if b.len() == 10 && (b[4] == b'-' || b[4] == b'/') && b[7] == b[4] {
+        if let Some(day) = digits_date(&b[0..4], &b[5..7], &b[8..10]) {
+            return day.map(Parsed::Naive);
+        }
+    }
+    if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
+        if let Some(day) = digits_date(&b[0..4], &b[4..6], &b[6..8]) {
+            return day.map(Parsed::Naive);
+        }
+    }
+    if has_ambiguous_day_month(b) {
+        return Err(
+            "day and month order is ambiguous; declare date_format, e.g. \"%m/%d/%Y\" or \"%d/%m/%Y\""
+                .to_string(),
+        );
+    }
+
+    let pieces = TEMPORAL.parse_pieces(text).map_err(|e| {
+        format!("not an ISO 8601 date or timestamp ({e}); declare date_format for other layouts")
+    })?;
+    let date = pieces.date();
+    let time = pieces.time().unwrap_or(civil::Time::midnight());
+    let datetime = civil::DateTime::from_parts(date, time);
+
+    if let Some(offset) = pieces.to_numeric_offset() {
+        let ts = offset
+            .to_timestamp(datetime)
+            .map_err(|e| format!("out of range ({e})"))?;
+        return Ok(Parsed::Aware(ts));
+    }
+    if let Some(annotation) = pieces.time_zone_annotation() {
+        let tz = annotation
+            .to_time_zone()
+            .map_err(|e| format!("unknown time zone annotation ({e})"))?;
+        let ts = tz
+            .to_ambiguous_timestamp(datetime)
+            .compatible()
+            .map_err(|e| format!("out of range ({e})"))?;
+        return Ok(Parsed::Aware(ts));
+    }
+    Ok(Parsed::Naive(civil_day(date)))
+}
+
+/// Day number of year, month and day given as ASCII digits; `None` when the
+/// bytes are not all digits, `Some(Err)` for an impossible date.
+fn digits_date(year: &[u8], month: &[u8], day: &[u8]) -> Option<std::result::Result<i64, String>> {
+    fn number(digits: &[u8]) -> Option<u32> {
+        let mut value = 0u32;
+        for &c in digits {
+            let digit = c.wrapping_sub(b'0');
+            if digit > 9 {
+                return None;
+            }
+            value = value * 10 + u32::from(digit);
+        }
+        Some(value)
+    }
+    let (y, m, d) = (number(year)?, number(month)?, number(day)?);
+    if y == 0 || !(1..=12).contains(&m) || d == 0 || d > days_in_month(i64::from(y), m) {
+        return Some(Err(format!("no such date: year {y}, month {m}, day {d}")));
+    }
+    Some(Ok(days_from_civil(i64::from(y), m, d)))
+}
+
+/// Checks whether text starts like `D/M/Y` or `M/D/Y`, that is one or two
+/// digits, a separator, one or two digits and the same separator.
+fn has_ambiguous_day_month(b: &[u8]) -> bool {
+    let lead = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&lead) || b.len() <= lead {
+        return false;
+    }
+    let sep = b[lead];
+    if !matches!(sep, b'/' | b'.' | b'-') {
+        return false;
+    }
+    let rest = &b[lead + 1..];
+    let middle = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=2).contains(&middle) && rest.get(middle) == Some(&sep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(text: &str) -> i64 {
+        match parse_default(text).unwrap() {
+            Parsed::Naive(d) => d,
+            Parsed::Aware(ts) => panic!("{text} parsed as aware {ts}"),
+        }
+    }
+
+    #[test]
+    fn iso_layouts_parse_to_same_day() {
+        let day = days_from_civil(2018, 4, 24);
+        for text in [
+            "2018-04-24",
+            "20180424",
+            "2018/04/24",
+            "2018-04-24T19:19:25",
+            "2018-04-24 19:19:25",
+            " 2018-04-24T00:00 ",
+        ] {
+            assert_eq!(naive(text), day, "{text}");
+        }
+    }
+
+    #[test]
+    fn offsets_make_aware_instants() {
+        for text in [
+            "2018-04-24T19:19:25Z",
+            "2018-04-24T19:19:25+02:00",
+            "2018-04-24T19:19[Europe/Paris]",
+        ] {
+            assert!(
+                matches!(parse_default(text), Ok(Parsed::Aware(_))),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn day_month_order_is_ambiguous() {
+        for text in ["11/01/2025", "1/2/25", "25.12.2024", "03-04-2024"] {
+            let reason = match parse_default(text) {
+                Err(reason) => reason,
+                Ok(p) => panic!("{text} parsed as {p:?}"),
+            };
+            assert!(reason.contains("ambiguous"), "{text}: {reason}");
+        }
+    }
+
+    #[test]
+    fn impossible_dates_fail() {
+        assert!(parse_default("2023-02-29").is_err());
+        assert!(parse_default("20231301").is_err());
+        assert!(parse_default("").is_err());
+        assert!(parse_default("yesterday").is_err());
+    }
+
+    #[test]
+    fn declared_format_is_honoured() {
+        let settings = DateSettings::new(None, Some("%m/%d/%Y")).unwrap();
+        let days = day_numbers(DateColumn::Text(&["01/15/2026", "12/20/2025"]), &settings).unwrap();
+        assert_eq!(
+            days,
+            vec![days_from_civil(2026, 1, 15), days_from_civil(2025, 12, 20)]
+        );
+        let dmy = DateSettings::new(None, Some("%d/%m/%Y")).unwrap();
+        let days = day_numbers(DateColumn::Text(&["01/02/2026"]), &dmy).unwrap();
+        assert_eq!(days, vec![days_from_civil(2026, 2, 1)]);
+    }
+
+    #[test]
+    fn aware_dates_need_declared_zone() {
+        let settings = DateSettings::default();
+        let err = day_numbers(DateColumn::Text(&["2018-04-24T23:30:00Z"]), &settings).unwrap_err();
+        assert_eq!(err.kind(), "InvalidParameter");
+    }
+
+    #[test]
+    fn zone_conversion_precedes_flooring() {
+        let tokyo = DateSettings::new(Some("Asia/Tokyo"), None).unwrap();
+        let days = day_numbers(DateColumn::Text(&["2018-04-24T23:30:00Z"]), &tokyo).unwrap();
+        assert_eq!(days, vec![days_from_civil(2018, 4, 25)]);
+        let fixed = DateSettings::new(Some("-05:00"), None).unwrap();
+        let days = day_numbers(DateColumn::Text(&["2018-04-24T03:30:00Z"]), &fixed).unwrap();
+        assert_eq!(days, vec![days_from_civil(2018, 4, 23)]);
+    }
+
+    #[test]
+    fn mixed_aware_and_naive_is_error() {
+        let settings = DateSettings::new(Some("UTC"), None).unwrap();
+        let err = day_numbers(
+            DateColumn::Text(&[
+                "2018-04-24T10:00:00Z",
+                "2018-04-25T10:00:00",
+                "2018-04-26T10:00:00Z",
+            ]),
+            &settings,
+        )
+        .unwrap_err();
+        match err {
+            Error::InvalidData { rows, .. } => assert_eq!(rows, vec![1]),
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn parse_error_names_row_and_text() {
+        let settings = DateSettings::default();
+        let err = day_numbers(
+            DateColumn::Text(&["2018-04-24", "2018-13-01", "nope"]),
+            &settings,
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("dates[1]"), "{text}");
+        assert!(text.contains("2018-13-01"), "{text}");
+        assert!(text.contains("1 more row"), "{text}");
+    }
+
+    #[test]
+    fn nanos_floor_negative_days() {
+        let settings = DateSettings::default();
+        let days = day_numbers(DateColumn::NaiveNanos(&[-1, 0, NANOS_PER_DAY]), &settings).unwrap();
+        assert_eq!(days, vec![-1, 0, 1]);
+        assert!(day_numbers(DateColumn::NaiveNanos(&[i64::MIN]), &settings).is_err());
+    }
+
+    #[test]
+    fn unknown_zone_is_invalid_parameter() {
+        assert!(DateSettings::new(Some("Mars/Olympus"), None).is_err());
+        assert!(resolve_time_zone("+05:30").is_ok());
+    }
+}

@@ -1,0 +1,253 @@
+//! Transaction logs to per-customer summaries (`frequency`, `recency`, `T`,
+//! `monetary_value`) in the convention of Fader and Hardie.
+//!
+//! # Convention
+//! Transactions are grouped by customer and [`Period`]. Several purchases in
+//! one period count as one transaction whose value is their sum, and the
+//! first period is the customer's birth, not a repeat purchase:
+//!
+//! ```text
+//! p_0 < p_1 < ... < p_x   distinct periods with a purchase (up to the end)
+//! frequency       = x
+//! recency         = p_x - p_0          (0 when x = 0)
+//! T               = end - p_0
+//! monetary_value  = mean of the sums of periods p_1..p_x   (0 when x = 0)
+//! ```
+//!
+//! with times in the period's unit. `Period::Days(7.0)` groups by calendar day
+//! and reports days / 7, the fractional weeks of Fader, Hardie and Lee (2005),
+//! "Counting your customers the easy way: an alternative to the Pareto/NBD
+//! model", Marketing Science 24(2), on the CDNOW data.
+//!
+//! With a calibration end, the summary is computed on the calibration period
+//! and the holdout period adds, per customer, the count and mean value of the
+//! distinct periods with a purchase after it, plus the holdout duration.
+//!
+//! # Dates
+//! Dates are converted to civil days in one declared zone before anything
+//! is compared (see [`DateColumn`]). Input order does not matter.
+//!
+//! # Example
+//! ```
+//! use loyalty::models::rfm::{rfm_summary, DateColumn, Period, RfmOptions};
+//!
+//! let ids = ["a", "a", "a", "b"];
+//! let dates = ["2024-01-01", "2024-01-01", "2024-01-10", "2024-01-05"];
+//! let values = [10.0, 5.0, 20.0, 8.0];
+//! let options = RfmOptions {
+//!     period: Period::Day,
+//!     observation_end: Some("2024-01-31".into()),
+//!     ..RfmOptions::default()
+//! };
+//! let summary = rfm_summary(&ids, DateColumn::Text(&dates), Some(&values), &options).unwrap();
+//! assert_eq!(summary.customer_id, vec!["a", "b"]);
+//! assert_eq!(summary.frequency, vec![1, 0]);
+//! assert_eq!(summary.recency, vec![9.0, 0.0]);
+//! assert_eq!(summary.t, vec![30.0, 26.0]);
+//! assert_eq!(summary.monetary_value, Some(vec![20.0, 0.0]));
+//! ```
+
+mod dates;
+mod log;
+mod period;
+mod summary;
+
+use std::fmt::Debug;
+use std::hash::Hash;
+
+pub use dates::{DateColumn, Moment};
+pub use log::RfmLog;
+pub use period::Period;
+pub use summary::{Holdout, RfmSummary};
+
+use crate::error::{check_not_empty, check_same_len, Error, Result};
+use dates::{day_numbers, moment_day, DateSettings};
+use period::civil_from_days;
+
+/// Options of [`rfm_summary`] and [`RfmLog::from_transactions`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RfmOptions {
+    /// Period that groups transactions, and the time unit.
+    pub period: Period,
+    /// Last moment observed; its whole period is included. `None` takes the
+    /// period of the latest transaction.
+    pub observation_end: Option<Moment>,
+    /// End of the calibration period (its whole period included); later
+    /// purchases form the holdout.
+    pub calibration_end: Option<Moment>,
+    /// Zone in which timestamps are floored to periods: an IANA name, `"UTC"`
+    /// or a fixed offset such as `"+05:30"`. Required for zone-aware dates;
+    /// naive dates are read as wall-clock time of this zone.
+    pub tz: Option<String>,
+    /// strftime-style format of text dates (jiff `strtime`), e.g. `"%m/%d/%Y"`.
+    pub date_format: Option<String>,
+}
+
+impl Default for RfmOptions {
+    /// Weekly periods, observation ending at the latest transaction, no
+    /// holdout, naive dates, ISO 8601 text.
+    fn default() -> Self {
+        RfmOptions {
+            period: Period::Week,
+            observation_end: None,
+            calibration_end: None,
+            tz: None,
+            date_format: None,
+        }
+    }
+}
+
+/// Summarises a transaction log per customer: `frequency`, `recency`, `T`,
+/// `monetary_value`, and the holdout purchases with a calibration end.
+///
+/// `customer_ids` may be strings, integers or any ordered, hashable type; the
+/// summary lists customers in ascending id order. `values` are transaction
+/// values (spend), summed within a period.
+///
+/// # Errors
+/// - [`Error::Empty`] for an empty log, [`Error::LengthMismatch`] for columns
+///   of different lengths;
+/// - [`Error::Parse`] naming the row and text of a date that does not parse,
+///   including day/month-ambiguous text without `date_format`;
+/// - [`Error::InvalidData`] naming the rows of missing dates, of a column
+///   mixing zone-aware and naive timestamps, of transactions after
+///   `observation_end`, and of negative values;
+/// - [`Error::NotFinite`] for NaN or infinite values;
+/// - [`Error::InvalidParameter`] for an unknown zone, zone-aware dates without
+///   `tz`, or `calibration_end` after `observation_end`.
+pub fn rfm_summary<K>(
+    customer_ids: &[K],
+    dates: DateColumn<'_>,
+    values: Option<&[f64]>,
+    options: &RfmOptions,
+) -> Result<RfmSummary<K>>
+where
+    K: Hash + Eq + Ord + Clone + Debug,
+{
+    let settings = DateSettings::new(options.tz.as_deref(), options.date_format.as_deref())?;
+    let period = options.period.check()?;
+    let days = checked_days(customer_ids, dates, values, &settings)?;
+
+    let observation = match &options.observation_end {
+        Some(m) => Some(moment_day(m, "observation_end", &settings)?),
+        None => None,
+    };
+    if let Some(end_day) = observation {
+        let end = period.index(end_day);
+        let late: Vec<usize> = (0..days.len())
+            .filter(|&row| period.index(days[row]) > end)
+            .collect();
+        if let Some(&first) = late.first() {
+            return Err(Error::invalid_rows(
+                "transactions",
+                format!(
+                    "dates fall after the period of observation_end {} (first: row {first}, {})",
+                    format_day(end_day),
+                    format_day(days[first])
+                ),
+                &late,
+                "pass a later observation_end or drop the later transactions",
+            ));
+        }
+    }
+    let calibration = match &options.calibration_end {
+        Some(m) => Some(period.index(moment_day(m, "calibration_end", &settings)?)),
+        None => None,
+    };
+
+    let log = RfmLog::from_days(
+        customer_ids,
+        &days,
+        values,
+        period,
+        (options.tz.clone(), options.date_format.clone()),
+    );
+    log.summary_at(observation.map(|d| period.index(d)), calibration)
+}
+
+impl<K: Hash + Eq + Ord + Clone> RfmLog<K> {
+    /// Builds the log of one partition of a transaction log. Only the
+    /// period, `tz` and `date_format` of `options` are used; the ends are
+    /// given to [`RfmLog::summary`] after merging.
+    ///
+    /// # Errors
+    /// As [`rfm_summary`], except for the checks that need the ends.
+    pub fn from_transactions(
+        customer_ids: &[K],
+        dates: DateColumn<'_>,
+        values: Option<&[f64]>,
+        options: &RfmOptions,
+    ) -> Result<Self> {
+        let settings = DateSettings::new(options.tz.as_deref(), options.date_format.as_deref())?;
+        let period = options.period.check()?;
+        let days = checked_days(customer_ids, dates, values, &settings)?;
+        Ok(RfmLog::from_days(
+            customer_ids,
+            &days,
+            values,
+            period,
+            (options.tz.clone(), options.date_format.clone()),
+        ))
+    }
+}
+
+/// Checks lengths and values, and converts dates to civil day numbers.
+fn checked_days<K>(
+    customer_ids: &[K],
+    dates: DateColumn<'_>,
+    values: Option<&[f64]>,
+    settings: &DateSettings,
+) -> Result<Vec<i64>> {
+    check_not_empty("customer_ids", customer_ids.len())?;
+    check_same_len("customer_ids", customer_ids.len(), "dates", dates.len())?;
+    if let Some(values) = values {
+        check_same_len("customer_ids", customer_ids.len(), "values", values.len())?;
+        check_values(values)?;
+    }
+    day_numbers(dates, settings)
+}
+
+/// Rejects NaN, infinite and negative transaction values, naming the rows.
+fn check_values(values: &[f64]) -> Result<()> {
+    if values.iter().all(|v| v.is_finite() && *v >= 0.0) {
+        return Ok(());
+    }
+    let not_finite: Vec<usize> = (0..values.len())
+        .filter(|&i| !values[i].is_finite())
+        .collect();
+    if let Some(&first) = not_finite.first() {
+        let hint = match not_finite.len() {
+            1 => String::new(),
+            n => format!(
+                "; {} more values are not finite (rows {:?}{})",
+                n - 1,
+                &not_finite[1..n.min(11)],
+                if n > 11 { ", ..." } else { "" }
+            ),
+        };
+        return Err(Error::NotFinite {
+            what: "values".to_string(),
+            index: first,
+            value: values[first],
+            hint,
+        });
+    }
+    let negative: Vec<usize> = (0..values.len()).filter(|&i| values[i] < 0.0).collect();
+    if let Some(&first) = negative.first() {
+        return Err(Error::invalid_rows(
+            "values",
+            format!(
+                "transaction values must be >= 0, but row {first} is {}",
+                values[first]
+            ),
+            &negative,
+            "drop refunds or net them against the purchases they reverse",
+        ));
+    }
+    Ok(())
+}
+
+fn format_day(day: i64) -> String {
+    let (y, m, d) = civil_from_days(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}

@@ -1,0 +1,457 @@
+//! RFM summary behaviour: periods, zones, holdout, bad rows, merging and
+//! order invariance.
+
+use loyalty::models::rfm::{rfm_summary, DateColumn, Moment, Period, RfmLog, RfmOptions};
+use loyalty::Error;
+use proptest::prelude::*;
+
+fn opts(period: Period, end: &str) -> RfmOptions {
+    RfmOptions {
+        period,
+        observation_end: Some(Moment::from(end)),
+        ..RfmOptions::default()
+    }
+}
+
+fn rows_of(err: &Error) -> Vec<usize> {
+    match err {
+        Error::InvalidData { rows, .. } => rows.clone(),
+        other => panic!("expected InvalidData, got {other}"),
+    }
+}
+
+#[test]
+fn weekly_periods_are_calendar_weeks() {
+    // 2024-01-01 is a Monday: the 1st and 7th share a week, the 8th starts
+    // the next; the observation end 2024-02-01 lies in week 4 after the first.
+    let ids = ["a", "a", "a", "a"];
+    let dates = ["2024-01-01", "2024-01-07", "2024-01-08", "2024-01-20"];
+    let values = [1.0, 2.0, 4.0, 8.0];
+    let s = rfm_summary(
+        &ids,
+        DateColumn::Text(&dates),
+        Some(&values),
+        &opts(Period::Week, "2024-02-01"),
+    )
+    .unwrap();
+    assert_eq!(s.frequency, vec![2]);
+    assert_eq!(s.recency, vec![2.0]);
+    assert_eq!(s.t, vec![4.0]);
+    assert_eq!(s.monetary_value, Some(vec![6.0]));
+}
+
+#[test]
+fn monthly_periods_are_calendar_months() {
+    let ids = [7, 7, 7, 9];
+    let dates = ["2023-01-31", "2023-02-01", "2023-02-28", "2023-12-31"];
+    let values = [1.0, 2.0, 3.0, 4.0];
+    let s = rfm_summary(
+        &ids,
+        DateColumn::Text(&dates),
+        Some(&values),
+        &opts(Period::Month, "2024-01-15"),
+    )
+    .unwrap();
+    assert_eq!(s.customer_id, vec![7, 9]);
+    assert_eq!(s.frequency, vec![1, 0]);
+    assert_eq!(s.recency, vec![1.0, 0.0]);
+    assert_eq!(s.t, vec![12.0, 1.0]);
+    assert_eq!(s.monetary_value, Some(vec![5.0, 0.0]));
+}
+
+#[test]
+fn number_of_days_gives_fractional_units() {
+    let ids = ["a", "a"];
+    let dates = ["2024-01-01", "2024-01-11"];
+    let s = rfm_summary(
+        &ids,
+        DateColumn::Text(&dates),
+        None,
+        &opts(Period::Days(7.0), "2024-01-15"),
+    )
+    .unwrap();
+    assert_eq!(s.recency, vec![10.0 / 7.0]);
+    assert_eq!(s.t, vec![2.0]);
+    assert_eq!(s.monetary_value, None);
+}
+
+#[test]
+fn zone_decides_the_day_of_an_instant() {
+    // 23:30 UTC on the 24th is the 25th in Tokyo and still the 24th in New York.
+    let ids = ["a", "a"];
+    let dates = ["2018-04-20T12:00:00Z", "2018-04-24T23:30:00Z"];
+    for (tz, recency) in [
+        ("UTC", 4.0),
+        ("Asia/Tokyo", 5.0),
+        ("America/New_York", 4.0),
+        ("+09:00", 5.0),
+    ] {
+        let options = RfmOptions {
+            tz: Some(tz.to_string()),
+            ..opts(Period::Day, "2018-05-01")
+        };
+        let s = rfm_summary(&ids, DateColumn::Text(&dates), None, &options).unwrap();
+        assert_eq!(s.recency, vec![recency], "tz {tz}");
+    }
+}
+
+#[test]
+fn offsets_in_text_are_converted_not_dropped() {
+    // The same two instants written with different offsets.
+    let ids = ["a", "a"];
+    let utc = ["2018-04-20T22:00:00Z", "2018-04-21T01:00:00Z"];
+    let shifted = ["2018-04-21T00:00:00+02:00", "2018-04-20T20:00:00-05:00"];
+    let options = RfmOptions {
+        tz: Some("UTC".to_string()),
+        ..opts(Period::Day, "2018-05-01")
+    };
+    let a = rfm_summary(&ids, DateColumn::Text(&utc), None, &options).unwrap();
+    let b = rfm_summary(&ids, DateColumn::Text(&shifted), None, &options).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.frequency, vec![1]);
+}
+
+#[test]
+fn parsed_timestamps_match_text() {
+    let ids = ["a", "a", "b"];
+    let text = [
+        "2021-03-27T23:30:00Z",
+        "2021-03-28T22:30:00Z",
+        "2021-03-01T00:00:00Z",
+    ];
+    let stamps: Vec<jiff::Timestamp> = text.iter().map(|t| t.parse().unwrap()).collect();
+    let nanos: Vec<i64> = stamps.iter().map(|t| t.as_nanosecond() as i64).collect();
+    let options = RfmOptions {
+        tz: Some("Europe/Paris".to_string()),
+        ..opts(Period::Day, "2021-04-01")
+    };
+    let from_text = rfm_summary(&ids, DateColumn::Text(&text), None, &options).unwrap();
+    let from_stamps = rfm_summary(&ids, DateColumn::Timestamps(&stamps), None, &options).unwrap();
+    let from_nanos = rfm_summary(&ids, DateColumn::UnixNanos(&nanos), None, &options).unwrap();
+    assert_eq!(from_text, from_stamps);
+    assert_eq!(from_text, from_nanos);
+    // Paris: 00:30 on the 28th and 00:30 on the 29th (after the DST change).
+    assert_eq!(from_text.recency, vec![1.0, 0.0]);
+}
+
+#[test]
+fn naive_nanos_match_dates() {
+    let ids = [1i64, 1, 2];
+    let dates = [
+        jiff::civil::date(2020, 1, 1),
+        jiff::civil::date(2020, 1, 9),
+        jiff::civil::date(2019, 12, 31),
+    ];
+    let nanos: Vec<i64> = dates
+        .iter()
+        .map(|d| {
+            d.to_zoned(jiff::tz::TimeZone::UTC)
+                .unwrap()
+                .timestamp()
+                .as_nanosecond() as i64
+                + 3_600_000_000_000
+        })
+        .collect();
+    let a = rfm_summary(
+        &ids,
+        DateColumn::Dates(&dates),
+        None,
+        &opts(Period::Day, "2020-01-31"),
+    )
+    .unwrap();
+    let b = rfm_summary(
+        &ids,
+        DateColumn::NaiveNanos(&nanos),
+        None,
+        &opts(Period::Day, "2020-01-31"),
+    )
+    .unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn mixed_aware_and_naive_names_rows() {
+    let ids = ["a", "a", "a"];
+    let dates = [
+        "2018-04-20T12:00:00Z",
+        "2018-04-21T12:00:00",
+        "2018-04-22T12:00:00+01:00",
+    ];
+    let options = RfmOptions {
+        tz: Some("UTC".to_string()),
+        ..opts(Period::Day, "2018-05-01")
+    };
+    let err = rfm_summary(&ids, DateColumn::Text(&dates), None, &options).unwrap_err();
+    assert_eq!(rows_of(&err), vec![1]);
+}
+
+#[test]
+fn holdout_counts_later_periods() {
+    let ids = ["a", "a", "a", "a", "b", "c"];
+    let dates = [
+        "2024-01-01",
+        "2024-01-05",
+        "2024-01-05",
+        "2024-01-12",
+        "2024-01-03",
+        "2024-01-11",
+    ];
+    let values = [10.0, 1.0, 2.0, 30.0, 4.0, 5.0];
+    let options = RfmOptions {
+        calibration_end: Some("2024-01-08".into()),
+        ..opts(Period::Day, "2024-01-15")
+    };
+    let s = rfm_summary(&ids, DateColumn::Text(&dates), Some(&values), &options).unwrap();
+    // c first bought after the calibration end and is not in the cohort.
+    assert_eq!(s.customer_id, vec!["a", "b"]);
+    assert_eq!(s.frequency, vec![1, 0]);
+    assert_eq!(s.recency, vec![4.0, 0.0]);
+    assert_eq!(s.t, vec![7.0, 5.0]);
+    assert_eq!(s.monetary_value, Some(vec![3.0, 0.0]));
+    let h = s.holdout.unwrap();
+    assert_eq!(h.frequency, vec![1, 0]);
+    assert_eq!(h.monetary_value, Some(vec![30.0, 0.0]));
+    assert_eq!(h.duration, 7.0);
+}
+
+#[test]
+fn calibration_after_observation_is_error() {
+    let options = RfmOptions {
+        calibration_end: Some("2024-02-01".into()),
+        ..opts(Period::Day, "2024-01-15")
+    };
+    let err = rfm_summary(&["a"], DateColumn::Text(&["2024-01-01"]), None, &options).unwrap_err();
+    assert_eq!(err.kind(), "InvalidParameter");
+}
+
+#[test]
+fn transactions_after_end_name_rows() {
+    let ids = ["a", "b", "a", "c"];
+    let dates = ["2024-01-01", "2024-03-01", "2024-01-31", "2024-02-02"];
+    let err = rfm_summary(
+        &ids,
+        DateColumn::Text(&dates),
+        None,
+        &opts(Period::Day, "2024-01-31"),
+    )
+    .unwrap_err();
+    assert_eq!(rows_of(&err), vec![1, 3]);
+    assert!(err.to_string().contains("2024-03-01"), "{err}");
+    // Within the period of the end is not after it: weeks include the whole week.
+    let s = rfm_summary(
+        &ids[..3],
+        DateColumn::Text(&dates[..3]),
+        None,
+        &opts(Period::Month, "2024-03-01"),
+    )
+    .unwrap();
+    assert_eq!(s.len(), 2);
+}
+
+#[test]
+fn bad_values_name_rows() {
+    let ids = ["a", "a", "b", "b"];
+    let dates = ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"];
+    let options = opts(Period::Day, "2024-01-31");
+    let err = rfm_summary(
+        &ids,
+        DateColumn::Text(&dates),
+        Some(&[1.0, -2.0, 3.0, -0.5]),
+        &options,
+    )
+    .unwrap_err();
+    assert_eq!(rows_of(&err), vec![1, 3]);
+    let err = rfm_summary(
+        &ids,
+        DateColumn::Text(&dates),
+        Some(&[1.0, f64::NAN, 3.0, f64::INFINITY]),
+        &options,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), "NotFinite");
+    assert!(err.to_string().contains("values[1]"), "{err}");
+    assert!(err.to_string().contains("rows [3]"), "{err}");
+}
+
+#[test]
+fn empty_and_mismatched_inputs_fail() {
+    let options = opts(Period::Day, "2024-01-31");
+    let none: [&str; 0] = [];
+    let err = rfm_summary(&none, DateColumn::Text(&none), None, &options).unwrap_err();
+    assert_eq!(err.kind(), "Empty");
+    let err = rfm_summary(
+        &["a", "b"],
+        DateColumn::Text(&["2024-01-01"]),
+        None,
+        &options,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), "LengthMismatch");
+    let err = rfm_summary(
+        &["a"],
+        DateColumn::Text(&["2024-01-01"]),
+        Some(&[1.0, 2.0]),
+        &options,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), "LengthMismatch");
+}
+
+#[test]
+fn unparseable_date_names_row_and_text() {
+    let err = rfm_summary(
+        &["a", "a"],
+        DateColumn::Text(&["2024-01-01", "2024-02-30"]),
+        None,
+        &opts(Period::Day, "2024-03-31"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        Error::Parse {
+            what: "dates".to_string(),
+            index: 1,
+            text: "2024-02-30".to_string(),
+            reason: "no such date: year 2024, month 2, day 30".to_string(),
+        }
+    );
+}
+
+#[test]
+fn observation_end_defaults_to_last_period() {
+    let s = rfm_summary(
+        &["a", "b"],
+        DateColumn::Text(&["2024-01-01", "2024-01-10"]),
+        None,
+        &RfmOptions {
+            period: Period::Day,
+            ..RfmOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(s.t, vec![9.0, 0.0]);
+}
+
+#[test]
+fn log_merge_checks_period() {
+    let a = RfmLog::from_transactions(
+        &["a"],
+        DateColumn::Text(&["2024-01-01"]),
+        None,
+        &opts(Period::Day, "2024-01-31"),
+    )
+    .unwrap();
+    let mut b = RfmLog::from_transactions(
+        &["a"],
+        DateColumn::Text(&["2024-01-01"]),
+        None,
+        &opts(Period::Week, "2024-01-31"),
+    )
+    .unwrap();
+    assert_eq!(b.merge(&a).unwrap_err().kind(), "InvalidParameter");
+}
+
+/// A random log: (customer, day offset, cents) rows.
+fn log_rows() -> impl Strategy<Value = Vec<(u8, u16, u32)>> {
+    prop::collection::vec((0u8..12, 0u16..400, 0u32..10_000), 1..80)
+}
+
+fn summarise(rows: &[(u8, u16, u32)], period: Period) -> loyalty::models::rfm::RfmSummary<u8> {
+    let ids: Vec<u8> = rows.iter().map(|r| r.0).collect();
+    let days: Vec<i64> = rows.iter().map(|r| 19_000 + i64::from(r.1)).collect();
+    let values: Vec<f64> = rows.iter().map(|r| f64::from(r.2) / 100.0).collect();
+    let options = RfmOptions {
+        period,
+        observation_end: Some(Moment::DayNumber(19_500)),
+        ..RfmOptions::default()
+    };
+    rfm_summary(&ids, DateColumn::DayNumbers(&days), Some(&values), &options).unwrap()
+}
+
+fn periods() -> impl Strategy<Value = Period> {
+    prop_oneof![
+        Just(Period::Day),
+        Just(Period::Week),
+        Just(Period::Month),
+        Just(Period::Days(7.0))
+    ]
+}
+
+proptest! {
+    #[test]
+    fn summary_ignores_row_order(rows in log_rows(), period in periods(), seed in any::<u64>()) {
+        let mut shuffled = rows.clone();
+        // A seeded Fisher-Yates shuffle.
+        let mut state = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+            shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let a = summarise(&rows, period);
+        let b = summarise(&shuffled, period);
+        // Exact equality, monetary values included.
+        prop_assert_eq!(&a, &b);
+        // Rows grouped by customer in id order take another code path.
+        let mut grouped = rows.clone();
+        grouped.sort_by_key(|r| r.0);
+        prop_assert_eq!(&a, &summarise(&grouped, period));
+        a.validate().unwrap();
+    }
+
+    #[test]
+    fn merged_partitions_equal_whole(rows in log_rows(), period in periods(), split in 0usize..80) {
+        let split = split.min(rows.len());
+        let build = |part: &[(u8, u16, u32)]| {
+            let ids: Vec<u8> = part.iter().map(|r| r.0).collect();
+            let days: Vec<i64> = part.iter().map(|r| 19_000 + i64::from(r.1)).collect();
+            let values: Vec<f64> = part.iter().map(|r| f64::from(r.2) / 100.0).collect();
+            let options = RfmOptions { period, ..RfmOptions::default() };
+            RfmLog::from_transactions(&ids, DateColumn::DayNumbers(&days), Some(&values), &options).unwrap()
+        };
+        let end = Moment::DayNumber(19_500);
+        let whole = build(&rows).summary(Some(&end), None).unwrap();
+        if split > 0 && split < rows.len() {
+            let mut left = build(&rows[..split]);
+            let right = build(&rows[split..]);
+            left.merge(&right).unwrap();
+            let merged = left.summary(Some(&end), None).unwrap();
+            prop_assert_eq!(&merged.customer_id, &whole.customer_id);
+            prop_assert_eq!(&merged.frequency, &whole.frequency);
+            prop_assert_eq!(&merged.recency, &whole.recency);
+            prop_assert_eq!(&merged.t, &whole.t);
+            for (x, y) in merged.monetary_value.unwrap().iter().zip(whole.monetary_value.unwrap().iter()) {
+                prop_assert!((x - y).abs() <= 1e-9 * x.abs().max(1.0));
+            }
+        }
+    }
+
+    #[test]
+    fn frequency_bounded_by_recency(rows in log_rows()) {
+        let s = summarise(&rows, Period::Day);
+        for i in 0..s.len() {
+            prop_assert!(s.frequency[i] as f64 <= s.recency[i]);
+            prop_assert!(s.recency[i] <= s.t[i]);
+        }
+    }
+}
+
+#[test]
+fn log_round_trips_through_json() {
+    let ids = ["a", "b", "a"];
+    let dates = ["2024-01-01", "2024-01-03", "2024-01-09"];
+    let log = RfmLog::from_transactions(
+        &ids,
+        DateColumn::Text(&dates),
+        Some(&[1.0, 2.0, 3.0]),
+        &opts(Period::Day, "2024-01-31"),
+    )
+    .unwrap();
+    let json = serde_json::to_string(&log).unwrap();
+    let back: RfmLog<String> = serde_json::from_str(&json).unwrap();
+    let end = Moment::from("2024-01-31");
+    let a = log.summary(Some(&end), None).unwrap();
+    let b = back.summary(Some(&end), None).unwrap();
+    assert_eq!(a.customer_id, b.customer_id);
+    assert_eq!(a.t, b.t);
+    assert_eq!(a.monetary_value, b.monetary_value);
+}
