@@ -334,7 +334,12 @@ impl ItemMoments {
     /// # Errors
     /// [`Error::LengthMismatch`] when the item counts differ.
     pub fn merge(&self, other: &ItemMoments) -> Result<ItemMoments> {
-        crate::error::check_same_len("moments", self.mean.len(), "other moments", other.mean.len())?;
+        crate::error::check_same_len(
+            "moments",
+            self.mean.len(),
+            "other moments",
+            other.mean.len(),
+        )?;
         let n = self.n + other.n;
         if n == 0.0 {
             return Ok(self.clone());
@@ -410,10 +415,18 @@ mod tests {
 
     #[test]
     fn shape_errors() {
-        assert!(ItemRows::from_row_major(names(2), &[1.0, 2.0, 3.0], MissingItems::Reject).is_err());
-        assert!(ItemRows::from_row_major(vec!["a".into(), "a".into()], &[1.0, 2.0], MissingItems::Reject).is_err());
-        let err = ItemRows::from_columns(names(2), &[vec![1.0, 2.0], vec![1.0]], MissingItems::Reject)
-            .unwrap_err();
+        assert!(
+            ItemRows::from_row_major(names(2), &[1.0, 2.0, 3.0], MissingItems::Reject).is_err()
+        );
+        assert!(ItemRows::from_row_major(
+            vec!["a".into(), "a".into()],
+            &[1.0, 2.0],
+            MissingItems::Reject
+        )
+        .is_err());
+        let err =
+            ItemRows::from_columns(names(2), &[vec![1.0, 2.0], vec![1.0]], MissingItems::Reject)
+                .unwrap_err();
         assert!(matches!(err, Error::LengthMismatch { .. }));
     }
 }

@@ -189,7 +189,8 @@ pub(crate) fn fisher_exact(a: u64, b: u64, c: u64, d: u64) -> f64 {
     let n = a + b + c + d;
     let lo = col1.saturating_sub(n - row1);
     let hi = row1.min(col1);
-    let log_p = |x: u64| ln_binomial(col1, x) + ln_binomial(n - col1, row1 - x) - ln_binomial(n, row1);
+    let log_p =
+        |x: u64| ln_binomial(col1, x) + ln_binomial(n - col1, row1 - x) - ln_binomial(n, row1);
     let observed = log_p(a);
     let mut total = 0.0;
     for x in lo..=hi {
@@ -201,12 +202,7 @@ pub(crate) fn fisher_exact(a: u64, b: u64, c: u64, d: u64) -> f64 {
     total.min(1.0)
 }
 
-fn check_scores(
-    what: &str,
-    values: &[f64],
-    scale: Option<&Scale>,
-    keep: &[bool],
-) -> Result<()> {
+fn check_scores(what: &str, values: &[f64], scale: Option<&Scale>, keep: &[bool]) -> Result<()> {
     for (i, &v) in values.iter().enumerate() {
         if !keep[i] {
             continue;
@@ -261,14 +257,23 @@ pub fn loyalty_quadrants(
     options: &QuadrantOptions,
 ) -> Result<Quadrants> {
     check_same_len("satisfaction", satisfaction.len(), "loyalty", loyalty.len())?;
-    check_cut("satisfied_min", satisfied_min, options.satisfaction_scale.as_ref())?;
+    check_cut(
+        "satisfied_min",
+        satisfied_min,
+        options.satisfaction_scale.as_ref(),
+    )?;
     check_cut("loyal_min", loyal_min, options.loyalty_scale.as_ref())?;
     let keep: Vec<bool> = satisfaction
         .iter()
         .zip(loyalty)
         .map(|(s, l)| options.missing == Missing::Reject || !(s.is_nan() || l.is_nan()))
         .collect();
-    check_scores("satisfaction", satisfaction, options.satisfaction_scale.as_ref(), &keep)?;
+    check_scores(
+        "satisfaction",
+        satisfaction,
+        options.satisfaction_scale.as_ref(),
+        &keep,
+    )?;
     check_scores("loyalty", loyalty, options.loyalty_scale.as_ref(), &keep)?;
     let pairs: Vec<(bool, bool)> = satisfaction
         .iter()
@@ -298,13 +303,27 @@ pub fn behavioural_quadrants(
     satisfied_min: f64,
     options: &QuadrantOptions,
 ) -> Result<Quadrants> {
-    check_same_len("satisfaction", satisfaction.len(), "retained", retained.len())?;
-    check_cut("satisfied_min", satisfied_min, options.satisfaction_scale.as_ref())?;
+    check_same_len(
+        "satisfaction",
+        satisfaction.len(),
+        "retained",
+        retained.len(),
+    )?;
+    check_cut(
+        "satisfied_min",
+        satisfied_min,
+        options.satisfaction_scale.as_ref(),
+    )?;
     let keep: Vec<bool> = satisfaction
         .iter()
         .map(|s| options.missing == Missing::Reject || !s.is_nan())
         .collect();
-    check_scores("satisfaction", satisfaction, options.satisfaction_scale.as_ref(), &keep)?;
+    check_scores(
+        "satisfaction",
+        satisfaction,
+        options.satisfaction_scale.as_ref(),
+        &keep,
+    )?;
     let pairs: Vec<(bool, bool)> = satisfaction
         .iter()
         .zip(retained)
@@ -349,7 +368,12 @@ pub fn join_retention<K: Eq + Hash + Clone>(
     member_ids: &[K],
     retained: &[bool],
 ) -> Result<JoinedRetention> {
-    check_same_len("survey_ids", survey_ids.len(), "satisfaction", satisfaction.len())?;
+    check_same_len(
+        "survey_ids",
+        survey_ids.len(),
+        "satisfaction",
+        satisfaction.len(),
+    )?;
     check_same_len("member_ids", member_ids.len(), "retained", retained.len())?;
     let mut records: HashMap<&K, usize> = HashMap::with_capacity(member_ids.len());
     let mut repeats = Vec::new();
@@ -546,8 +570,14 @@ mod tests {
 
     #[test]
     fn quadrants_with_nobody_satisfied_keep_width() {
-        let q = loyalty_quadrants(&[1.0, 2.0], &[9.0, 1.0], 9.0, 9.0, &QuadrantOptions::default())
-            .unwrap();
+        let q = loyalty_quadrants(
+            &[1.0, 2.0],
+            &[9.0, 1.0],
+            9.0,
+            9.0,
+            &QuadrantOptions::default(),
+        )
+        .unwrap();
         assert!(q.p_loyal_given_satisfied.is_none());
         assert!(q.difference.is_none());
         assert_eq!(q.notes.len(), 1);

@@ -305,9 +305,7 @@ pub fn response_curve(
 
     let zone = match largest_jump(&fit) {
         None => None,
-        Some((k, step)) => Some(zone_of_affection(
-            &pairs, &stats, k, step, options,
-        )?),
+        Some((k, step)) => Some(zone_of_affection(&pairs, &stats, k, step, options)?),
     };
     Ok(ResponseCurve {
         group: options.group.clone(),
@@ -390,10 +388,7 @@ fn zone_of_affection(
     for d in &mut distribution {
         d.1 /= total;
     }
-    let share = distribution
-        .iter()
-        .find(|d| d.0 == to)
-        .map_or(0.0, |d| d.1);
+    let share = distribution.iter().find(|d| d.0 == to).map_or(0.0, |d| d.1);
     // Inverse-CDF quantiles (R type 1), so both bounds are observed levels.
     let interval = (!locations.is_empty()).then(|| {
         let at = |q: f64| {

@@ -345,7 +345,10 @@ pub(crate) fn block_correlation(layout: &Layout, r: &DMatrix<f64>, j: usize) -> 
 
 /// Block weights of construct `j`.
 pub(crate) fn block_vector(layout: &Layout, v: &DVector<f64>, j: usize) -> DVector<f64> {
-    DVector::from_iterator(layout.blocks[j].len(), layout.blocks[j].iter().map(|&a| v[a]))
+    DVector::from_iterator(
+        layout.blocks[j].len(),
+        layout.blocks[j].iter().map(|&a| v[a]),
+    )
 }
 
 /// Total effects `(I - B)^-1 - I` of a recursive path matrix `B`, summed

@@ -30,8 +30,8 @@ use self::algorithm::{
     align_signs, block_correlation, block_vector, fit_inner, fit_outer, rho_a, total_effects,
     InnerFit, IterationOptions, OuterFit,
 };
-pub use self::spec::{ConstructSpec, InnerScheme, Mode, PathSpec};
 use self::spec::Layout;
+pub use self::spec::{ConstructSpec, InnerScheme, Mode, PathSpec};
 use super::data::{ItemMoments, ItemRows};
 use super::resample::{check_resamples, percentile_estimate, resample_rows};
 use super::validity::reliability::{block_reliability, BlockReliability};
@@ -275,7 +275,11 @@ fn check_options(options: &PlsOptions) -> Result<()> {
     check_level(options.level)?;
     check_resamples(options.bootstrap, 10)?;
     if options.max_iter == 0 {
-        return Err(Error::invalid_parameter("max_iter", 0, "at least 1, e.g. 300"));
+        return Err(Error::invalid_parameter(
+            "max_iter",
+            0,
+            "at least 1, e.g. 300",
+        ));
     }
     if !(options.tolerance.is_finite() && options.tolerance > 0.0) {
         return Err(Error::invalid_parameter(
@@ -464,7 +468,10 @@ pub fn pls_path_model(
                 check_item_variance(&layout, &m).ok()?;
                 let p = fit_point(&layout, &m, options, Some(&reference)).ok()?;
                 Some(Draw {
-                    paths: path_list.iter().map(|&(i, j)| p.inner.paths[(i, j)]).collect(),
+                    paths: path_list
+                        .iter()
+                        .map(|&(i, j)| p.inner.paths[(i, j)])
+                        .collect(),
                     r_squared: p
                         .inner
                         .r_squared
@@ -560,7 +567,10 @@ fn assemble(
     let mut construct_fits = Vec::with_capacity(n_constructs);
     for j in 0..n_constructs {
         let block = &layout.blocks[j];
-        let communality = block.iter().map(|&a| point.loadings[a].powi(2)).sum::<f64>()
+        let communality = block
+            .iter()
+            .map(|&a| point.loadings[a].powi(2))
+            .sum::<f64>()
             / block.len() as f64;
         let k = layout.predecessors(j).len();
         let (r_squared, adjusted) = match point.inner.r_squared[j] {

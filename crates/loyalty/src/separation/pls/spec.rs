@@ -325,7 +325,10 @@ mod tests {
     use super::*;
 
     fn cols() -> Vec<String> {
-        ["a1", "a2", "b1", "c1"].iter().map(|s| s.to_string()).collect()
+        ["a1", "a2", "b1", "c1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     #[test]

@@ -23,13 +23,15 @@ use nalgebra::DMatrix;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use self::discriminant::HtmtCorrelations;
 use self::discriminant::htmt_pair;
+pub use self::discriminant::HtmtCorrelations;
 use self::reliability::{block_reliability, BlockReliability};
 use super::data::{ItemMoments, ItemRows};
-use super::pls::algorithm::{block_correlation, block_vector, fit_outer, IterationOptions, OuterFit};
-use super::pls::spec::{ConstructSpec, InnerScheme, Layout, PathSpec};
+use super::pls::algorithm::{
+    block_correlation, block_vector, fit_outer, IterationOptions, OuterFit,
+};
 use super::pls::check_item_variance;
+use super::pls::spec::{ConstructSpec, InnerScheme, Layout, PathSpec};
 use super::resample::{check_resamples, percentile_estimate, quantile_sorted, resample_rows};
 use crate::error::{check_level, Error, Result};
 use crate::estimate::Estimate;
@@ -62,7 +64,7 @@ pub struct ValidityOptions {
 impl Default for ValidityOptions {
     fn default() -> Self {
         ValidityOptions {
-            correlations: HtmtCorrelations::Signed,
+            correlations: HtmtCorrelations::Absolute,
             bootstrap: 1000,
             seed: 0,
             level: 0.95,
@@ -216,7 +218,14 @@ fn snapshot(
         .collect();
     let htmt = pairs
         .iter()
-        .map(|&(i, j)| htmt_pair(&r, &layout.blocks[i], &layout.blocks[j], options.correlations))
+        .map(|&(i, j)| {
+            htmt_pair(
+                &r,
+                &layout.blocks[i],
+                &layout.blocks[j],
+                options.correlations,
+            )
+        })
         .collect();
     Ok((
         Snapshot {
@@ -281,7 +290,10 @@ pub fn construct_validity(
         let scheme = options.scheme.unwrap_or(InnerScheme::Path);
         (
             scheme,
-            format!("PLS weights of the given path model, {} scheme", scheme.name()),
+            format!(
+                "PLS weights of the given path model, {} scheme",
+                scheme.name()
+            ),
         )
     };
     let n = data.n_rows();
@@ -396,7 +408,11 @@ pub fn construct_validity(
         } else {
             None
         };
-        let mut sorted: Vec<f64> = htmt_draws.iter().copied().filter(|v| v.is_finite()).collect();
+        let mut sorted: Vec<f64> = htmt_draws
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .collect();
         sorted.sort_by(f64::total_cmp);
         let upper = quantile_sorted(&sorted, level);
         let p_value = sorted.iter().filter(|&&v| v >= 1.0).count() as f64 / sorted.len() as f64;
