@@ -110,6 +110,17 @@ fn seminr_ecsi_paths_and_r_squared() {
     let reference = reference();
     let case = &reference["sem_seminr"]["seminr_mobi_ECSI_composite"];
     let fit = seminr_fit();
+    let (_, spec_paths) = ecsi_mobi();
+    let order: Vec<(&str, &str)> = fit
+        .paths
+        .iter()
+        .map(|p| (p.source.as_str(), p.target.as_str()))
+        .collect();
+    let listed: Vec<(&str, &str)> = spec_paths
+        .iter()
+        .map(|p| (p.source.as_str(), p.target.as_str()))
+        .collect();
+    assert_eq!(order, listed, "paths come back in the order listed");
     for p in &fit.paths {
         let expected = case["path_coef"][&p.source][&p.target].as_f64().unwrap();
         let what = format!("path {} -> {}", p.source, p.target);

@@ -502,14 +502,7 @@ pub fn pls_path_model(
 }
 
 fn path_list(layout: &Layout) -> Vec<(usize, usize)> {
-    let n = layout.n_constructs();
-    let mut list = Vec::new();
-    for j in 0..n {
-        for i in layout.predecessors(j) {
-            list.push((i, j));
-        }
-    }
-    list
+    layout.path_order.clone()
 }
 
 fn column(draws: &[&Draw], f: impl Fn(&Draw) -> f64) -> Vec<f64> {

@@ -144,6 +144,8 @@ pub(crate) struct Layout {
     pub block_of: Vec<usize>,
     /// `adjacency[i][j]` is true for a path i -> j.
     pub adjacency: Vec<Vec<bool>>,
+    /// Paths `(source, target)` in the order the caller listed them.
+    pub path_order: Vec<(usize, usize)>,
 }
 
 impl Layout {
@@ -173,6 +175,7 @@ impl Layout {
             columns: Vec::new(),
             block_of: Vec::new(),
             adjacency: vec![vec![false; constructs.len()]; constructs.len()],
+            path_order: Vec::new(),
         };
         for (j, c) in constructs.iter().enumerate() {
             if layout.names.contains(&c.name) {
@@ -242,6 +245,7 @@ impl Layout {
                 ));
             }
             layout.adjacency[s][t] = true;
+            layout.path_order.push((s, t));
         }
         if let Some(name) = layout.cycle_member() {
             return Err(Error::invalid_parameter(
