@@ -368,3 +368,64 @@ fn signed_htmt_differs_where_a_correlation_is_negative() {
     assert!((pair.htmt.value - 0.7234681371630801).abs() < 1e-9);
     assert!(pair.htmt2.is_none(), "HTMT2 needs positive correlations");
 }
+
+#[test]
+fn merged_moments_give_the_full_fit() {
+    // Two partitions of mobi summarised apart and merged fit the same model
+    // as the whole table.
+    let data = read_mobi();
+    let constructs = vec![
+        ConstructSpec::new("Image", &["IMAG1", "IMAG2", "IMAG3", "IMAG4", "IMAG5"]),
+        ConstructSpec::new("Satisfaction", &["CUSA1", "CUSA2", "CUSA3"]),
+        ConstructSpec::new("Loyalty", &["CUSL1", "CUSL2", "CUSL3"]),
+    ];
+    let paths = vec![
+        PathSpec::new("Image", "Satisfaction"),
+        PathSpec::new("Image", "Loyalty"),
+        PathSpec::new("Satisfaction", "Loyalty"),
+    ];
+    let options = PlsOptions {
+        index_scale: Some((1.0, 10.0)),
+        ..PlsOptions::default()
+    };
+    let whole = pls_path_model(&data, &constructs, &paths, &options).unwrap();
+    let all: Vec<usize> = (0..data.n_items()).collect();
+    let first: Vec<usize> = (0..100).collect();
+    let second: Vec<usize> = (100..data.n_rows()).collect();
+    let merged = loyalty::separation::ItemMoments::of(&data, &all, Some(&first))
+        .merge(&loyalty::separation::ItemMoments::of(
+            &data,
+            &all,
+            Some(&second),
+        ))
+        .unwrap();
+    let from_moments = loyalty::separation::pls_path_model_from_moments(
+        &merged,
+        data.names(),
+        &constructs,
+        &paths,
+        &options,
+    )
+    .unwrap();
+    for (a, b) in whole.paths.iter().zip(&from_moments.paths) {
+        assert!((a.coefficient.value - b.coefficient.value).abs() < 1e-10);
+        assert!((a.coefficient.se - b.coefficient.se).abs() < 1e-10);
+    }
+    let (ia, ib) = (
+        whole.index("Loyalty").unwrap(),
+        from_moments.index("Loyalty").unwrap(),
+    );
+    assert!((ia.value - ib.value).abs() < 1e-10);
+    let boot = PlsOptions {
+        bootstrap: 100,
+        ..options
+    };
+    assert!(loyalty::separation::pls_path_model_from_moments(
+        &merged,
+        data.names(),
+        &constructs,
+        &paths,
+        &boot
+    )
+    .is_err());
+}

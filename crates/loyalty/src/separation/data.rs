@@ -157,7 +157,7 @@ impl<'a> ItemRows<'a> {
             MissingItems::MeanReplace => {
                 let mut owned = values.to_vec();
                 let mut imputed = 0;
-                for j in 0..p {
+                for (j, name) in names.iter().enumerate() {
                     let (sum, count) = values
                         .iter()
                         .skip(j)
@@ -166,7 +166,7 @@ impl<'a> ItemRows<'a> {
                         .fold((0.0, 0usize), |(s, c), v| (s + v, c + 1));
                     if count == 0 {
                         return Err(Error::Empty {
-                            what: format!("item {}", names[j]),
+                            what: format!("item {name}"),
                             needed: "at least one observed value to impute from".into(),
                         });
                     }

@@ -24,7 +24,10 @@ pub mod response;
 pub mod validity;
 
 pub use data::{ItemMoments, ItemRows, MissingItems};
-pub use pls::{pls_path_model, ConstructSpec, InnerScheme, Mode, PathSpec, PlsFit, PlsOptions};
+pub use pls::{
+    pls_path_model, pls_path_model_from_moments, ConstructSpec, InnerScheme, Mode, PathSpec,
+    PlsFit, PlsOptions,
+};
 pub use quadrants::{
     behavioural_quadrants, join_retention, loyalty_quadrants, JoinedRetention, LoyaltyMeasure,
     QuadrantCounts, QuadrantOptions, Quadrants,

@@ -35,7 +35,7 @@ pub use self::spec::{ConstructSpec, InnerScheme, Mode, PathSpec};
 use super::data::{ItemMoments, ItemRows};
 use super::resample::{check_resamples, percentile_estimate, resample_rows};
 use super::validity::reliability::{block_reliability, BlockReliability};
-use crate::error::{check_level, Error, Result};
+use crate::error::{check_level, check_same_len, Error, Result};
 use crate::estimate::Estimate;
 use crate::math::t_quantile;
 use crate::stakeholder::Stakeholder;
@@ -303,7 +303,8 @@ fn check_options(options: &PlsOptions) -> Result<()> {
 /// Rejects items with zero variance, naming the first.
 pub(crate) fn check_item_variance(layout: &Layout, moments: &ItemMoments) -> Result<()> {
     for (a, item) in layout.items.iter().enumerate() {
-        if !(moments.comoment[(a, a)] > 0.0) {
+        let variance = moments.comoment[(a, a)];
+        if variance.is_nan() || variance <= 0.0 {
             return Err(Error::Degenerate {
                 what: format!("item {item:?}"),
                 reason: format!(
@@ -338,7 +339,7 @@ fn fit_point(
     let mut reliability = Vec::with_capacity(n_constructs);
     let mut rho = vec![1.0; n_constructs];
     let mut loadings = outer.loadings.clone();
-    for j in 0..n_constructs {
+    for (j, rho_j) in rho.iter_mut().enumerate() {
         let rj = block_correlation(layout, &r, j);
         let sj = block_correlation(layout, &cov, j);
         let wj = block_vector(layout, &outer.standardized_weights, j);
@@ -346,7 +347,7 @@ fn fit_point(
         reliability.push(block_reliability(&rj, &sj, &wj, &lj));
         if options.consistent && layout.modes[j] == Mode::A && layout.blocks[j].len() > 1 {
             let ra = rho_a(&rj, &wj);
-            rho[j] = ra;
+            *rho_j = ra;
             // Consistent loadings: c w with c = sqrt(rho_A) / (w'w).
             let c = ra.max(0.0).sqrt() / wj.dot(&wj);
             for &a in &layout.blocks[j] {
@@ -407,6 +408,84 @@ struct Draw {
     index: Vec<f64>,
 }
 
+/// Resolves and checks a path model specification for `n` rows.
+fn checked_layout(
+    constructs: &[ConstructSpec],
+    paths: &[PathSpec],
+    names: &[String],
+    n: usize,
+) -> Result<Layout> {
+    let layout = Layout::new(constructs, paths, names)?;
+    if paths.is_empty() {
+        return Err(Error::Empty {
+            what: "paths".into(),
+            needed: "give at least one path source -> target; for the measurement model alone use construct_validity".into(),
+        });
+    }
+    for (j, name) in layout.names.iter().enumerate() {
+        if layout.predecessors(j).is_empty() && layout.successors(j).is_empty() {
+            return Err(Error::invalid_parameter(
+                "paths",
+                format!("no path touches {name:?}"),
+                "every construct must be joined to another by a path, or be left out of the model",
+            ));
+        }
+    }
+    let max_predecessors = (0..layout.n_constructs())
+        .map(|j| layout.predecessors(j).len())
+        .max()
+        .unwrap_or(0);
+    if n < max_predecessors + 2 {
+        return Err(Error::Degenerate {
+            what: "sample".into(),
+            reason: format!(
+                "{n} respondents cannot estimate a construct with {max_predecessors} predecessors; at least {} are needed",
+                max_predecessors + 2
+            ),
+        });
+    }
+    Ok(layout)
+}
+
+/// Fits a PLS path model from merged item moments (the summary of
+/// partitions of a large survey, see [`ItemMoments::merge`]) over the
+/// items `names`, in that order. Intervals are analytic: least squares on
+/// construct scores for paths, Olkin-Finn for R-squared and the delta
+/// method for indices; a bootstrap needs the rows.
+///
+/// # Errors
+/// As [`pls_path_model`], and [`Error::InvalidParameter`] when
+/// `options.bootstrap` is not 0 or `names` does not match the moments.
+pub fn pls_path_model_from_moments(
+    moments: &ItemMoments,
+    names: &[String],
+    constructs: &[ConstructSpec],
+    paths: &[PathSpec],
+    options: &PlsOptions,
+) -> Result<PlsFit> {
+    check_options(options)?;
+    if options.bootstrap != 0 {
+        return Err(Error::invalid_parameter(
+            "bootstrap",
+            options.bootstrap,
+            "0: a bootstrap resamples rows, which moments do not keep; use pls_path_model",
+        ));
+    }
+    check_same_len("names", names.len(), "moment items", moments.mean.len())?;
+    let layout = checked_layout(constructs, paths, names, moments.n as usize)?;
+    let cols = &layout.columns;
+    let selected = ItemMoments {
+        n: moments.n,
+        mean: DVector::from_fn(cols.len(), |a, _| moments.mean[cols[a]]),
+        comoment: DMatrix::from_fn(cols.len(), cols.len(), |a, b| {
+            moments.comoment[(cols[a], cols[b])]
+        }),
+    };
+    check_item_variance(&layout, &selected)?;
+    let point = fit_point(&layout, &selected, options, None)?;
+    assemble(&layout, &selected, (0, 0), options, &point, &[])
+}
+
 /// Fits a PLS path model to survey items.
 ///
 /// # Errors
@@ -423,36 +502,8 @@ pub fn pls_path_model(
     options: &PlsOptions,
 ) -> Result<PlsFit> {
     check_options(options)?;
-    let layout = Layout::new(constructs, paths, data.names())?;
-    if paths.is_empty() {
-        return Err(Error::Empty {
-            what: "paths".into(),
-            needed: "give at least one path source -> target; for the measurement model alone use construct_validity".into(),
-        });
-    }
-    for (j, name) in layout.names.iter().enumerate() {
-        if layout.predecessors(j).is_empty() && layout.successors(j).is_empty() {
-            return Err(Error::invalid_parameter(
-                "paths",
-                format!("no path touches {name:?}"),
-                "every construct must be joined to another by a path, or be left out of the model",
-            ));
-        }
-    }
+    let layout = checked_layout(constructs, paths, data.names(), data.n_rows())?;
     let n = data.n_rows();
-    let max_predecessors = (0..layout.n_constructs())
-        .map(|j| layout.predecessors(j).len())
-        .max()
-        .unwrap_or(0);
-    if n < max_predecessors + 2 {
-        return Err(Error::Degenerate {
-            what: "sample".into(),
-            reason: format!(
-                "{n} respondents cannot estimate a construct with {max_predecessors} predecessors; at least {} are needed",
-                max_predecessors + 2
-            ),
-        });
-    }
     let moments = ItemMoments::of(data, &layout.columns, None);
     check_item_variance(&layout, &moments)?;
     let point = fit_point(&layout, &moments, options, None)?;
@@ -498,7 +549,14 @@ pub fn pls_path_model(
             ),
         });
     }
-    assemble(&layout, &moments, data, options, &point, &ok)
+    assemble(
+        &layout,
+        &moments,
+        (data.n_dropped(), data.n_imputed()),
+        options,
+        &point,
+        &ok,
+    )
 }
 
 fn path_list(layout: &Layout) -> Vec<(usize, usize)> {
@@ -512,7 +570,7 @@ fn column(draws: &[&Draw], f: impl Fn(&Draw) -> f64) -> Vec<f64> {
 fn assemble(
     layout: &Layout,
     moments: &ItemMoments,
-    data: &ItemRows<'_>,
+    (n_dropped, n_imputed): (usize, usize),
     options: &PlsOptions,
     point: &Point,
     draws: &[&Draw],
@@ -546,7 +604,7 @@ fn assemble(
                 method: "ols_construct_scores".into(),
                 n,
                 n_effective: n,
-                n_missing: data.n_dropped() as f64,
+                n_missing: n_dropped as f64,
             }
         };
         paths.push(PathCoefficient {
@@ -558,8 +616,7 @@ fn assemble(
 
     // Structural fit per construct.
     let mut construct_fits = Vec::with_capacity(n_constructs);
-    for j in 0..n_constructs {
-        let block = &layout.blocks[j];
+    for (j, block) in layout.blocks.iter().enumerate() {
         let communality = block
             .iter()
             .map(|&a| point.loadings[a].powi(2))
@@ -711,8 +768,8 @@ fn assemble(
         standardized: options.standardize,
         iterations: point.outer.iterations,
         n,
-        n_dropped: data.n_dropped(),
-        n_imputed: data.n_imputed(),
+        n_dropped,
+        n_imputed,
         paths,
         construct_fits,
         outer,
