@@ -14,6 +14,8 @@
 //! seeded bootstrap over members: the size of the largest jump gets a
 //! percentile interval, its location a distribution over levels.
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -158,30 +160,34 @@ pub fn isotonic_increasing(values: &[f64], weights: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// Level means of `pairs` (satisfaction, loyalty) sorted by level: (level, n, mean, variance).
+/// Level means of `pairs` (satisfaction, loyalty) sorted by level: (level,
+/// n, mean, variance), accumulated per level with Welford's update so the
+/// cost is O(n log levels).
 fn level_stats(pairs: &[(f64, f64)]) -> Vec<(f64, usize, f64, f64)> {
-    let mut sorted: Vec<(f64, f64)> = pairs.to_vec();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < sorted.len() {
-        let level = sorted[i].0;
-        let mut j = i;
-        while j < sorted.len() && sorted[j].0 == level {
-            j += 1;
-        }
-        let ys: Vec<f64> = sorted[i..j].iter().map(|p| p.1).collect();
-        let n = ys.len();
-        let mean = ys.iter().sum::<f64>() / n as f64;
-        let var = if n > 1 {
-            ys.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (n - 1) as f64
+    // Order-preserving integer key of a finite float (-0.0 folded into 0.0).
+    let key = |x: f64| {
+        let bits = (x + 0.0).to_bits() as i64;
+        if bits < 0 {
+            bits ^ i64::MAX
         } else {
-            f64::NAN
-        };
-        out.push((level, n, mean, var));
-        i = j;
+            bits
+        }
+    };
+    let mut levels: BTreeMap<i64, (f64, usize, f64, f64)> = BTreeMap::new();
+    for &(s, y) in pairs {
+        let entry = levels.entry(key(s)).or_insert((s, 0, 0.0, 0.0));
+        entry.1 += 1;
+        let delta = y - entry.2;
+        entry.2 += delta / entry.1 as f64;
+        entry.3 += delta * (y - entry.2);
     }
-    out
+    levels
+        .into_values()
+        .map(|(s, n, mean, m2)| {
+            let var = if n > 1 { m2 / (n - 1) as f64 } else { f64::NAN };
+            (s, n, mean, var)
+        })
+        .collect()
 }
 
 fn monotone_fit(stats: &[(f64, usize, f64, f64)], increasing: bool) -> Vec<f64> {
