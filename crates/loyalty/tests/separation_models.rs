@@ -306,9 +306,11 @@ fn index_and_bootstrap_are_seeded() {
         .collect();
     let lo = means.iter().copied().fold(f64::MAX, f64::min);
     let hi = means.iter().copied().fold(f64::MIN, f64::max);
-    assert!(index.value >= 100.0 * (lo - 1.0) / 9.0 && index.value <= 100.0 * (hi - 1.0) / 9.0);
+    assert!(index.value >= 100.0 * (lo - 1.0) / 9.0, "{}", index.value);
+    assert!(index.value <= 100.0 * (hi - 1.0) / 9.0, "{}", index.value);
     assert_eq!(index.method, "bootstrap_percentile");
-    assert!(index.ci_low < index.value && index.value < index.ci_high);
+    assert!(index.ci_low < index.value);
+    assert!(index.value < index.ci_high);
     let weights: f64 = a
         .outer
         .iter()

@@ -2,10 +2,10 @@
 //! `behavioural_quadrants`, `response_curve`, `construct_validity` and
 //! `pls_path_model`.
 //!
-//! Multi-item data come as `"data": {"ITEM": [scores...], ...}`; constructs
-//! as a list of `{"name", "items", "mode"}` objects (the order is kept) or as
-//! an object `{"name": [items...]}` (read in name order); paths as a list of
-//! `[source, target]` pairs.
+//! Multi-item data come as `"data": {"ITEM": [scores...], ...}`. Constructs
+//! come as a list of `{"name", "items", "mode"}` objects, whose order is
+//! kept, or as an object `{"name": [items...]}`, read in name order. Paths
+//! come as a list of `[source, target]` pairs.
 
 use serde_json::Value;
 

@@ -236,7 +236,7 @@ fn response_part(
     Ok(())
 }
 
-/// The ECSI measurement model of mobi (seminr's specification).
+/// Returns the ECSI model of mobi: constructs and paths as seminr specifies them.
 fn ecsi() -> (Vec<ConstructSpec>, Vec<PathSpec>) {
     let constructs = vec![
         ConstructSpec::new("Image", &["IMAG1", "IMAG2", "IMAG3", "IMAG4", "IMAG5"]),

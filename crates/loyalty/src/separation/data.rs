@@ -3,10 +3,10 @@
 //! ([`ItemMoments`]: count, means and centred cross-products).
 //!
 //! Every statistic of the validity and PLS modules is a function of the item
-//! means and covariance matrix, so partitions of a large survey can be
-//! summarised apart and merged before fitting (Chan, Golub and LeVeque 1979,
-//! "Updating formulae and a pairwise algorithm for computing sample
-//! variances", for the merge of centred cross-products).
+//! means and covariance matrix. Partitions of a large survey can therefore be
+//! summarised apart and merged before fitting. The merge of centred
+//! cross-products follows Chan, Golub and LeVeque (1979), "Updating formulae
+//! and a pairwise algorithm for computing sample variances".
 
 use std::borrow::Cow;
 
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-/// What to do with missing item scores (NaN).
+/// Policy for missing item scores (NaN).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum MissingItems {

@@ -14,7 +14,7 @@
 //!   scales that are not empirically distinct;
 //! - [`pls`]: PLS path models of the ACSI/ECSI kind with their 0-100 indices.
 //!
-//! [`data`] holds the multi-item table and its mergeable moment summary.
+//! [`data`] contains the multi-item table and its mergeable moment summary.
 
 pub mod data;
 pub mod pls;

@@ -28,7 +28,7 @@ use crate::scale::Scale;
 use crate::stakeholder::Stakeholder;
 use crate::survey::Missing;
 
-/// What the curve averages.
+/// Quantity the curve averages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -41,7 +41,7 @@ pub enum Outcome {
 /// Options of [`response_curve`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseOptions {
-    /// What the loyalty values are.
+    /// Kind of the loyalty values.
     pub outcome: Outcome,
     /// Scale of the satisfaction item; scores off it are rejected.
     pub satisfaction_scale: Option<Scale>,
@@ -114,7 +114,7 @@ pub struct ZoneOfAffection {
 pub struct ResponseCurve {
     /// Stakeholder group.
     pub group: Stakeholder,
-    /// What the curve averages.
+    /// Quantity the curve averages.
     pub outcome: Outcome,
     /// Whether the fit is non-decreasing.
     pub increasing: bool,

@@ -171,7 +171,7 @@ pub struct ConstructIndex {
     pub index: Estimate,
 }
 
-/// How the bootstrap ran.
+/// Bootstrap settings and the count of failed resamples.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BootstrapInfo {
     /// Resamples asked for.
@@ -489,12 +489,12 @@ pub fn pls_path_model_from_moments(
 /// Fits a PLS path model to survey items.
 ///
 /// # Errors
-/// [`Error::Empty`] / [`Error::InvalidParameter`] for a bad specification
-/// (see [`spec`]), a model without paths, or a construct outside every
-/// path; [`Error::Degenerate`] for a zero-variance item, fewer rows than
-/// needed, or collinear predecessors; [`Error::NotConverged`] (with the
-/// iterations done) when the weights do not settle; [`Error::InvalidParameter`]
-/// for bad options.
+/// [`Error::Empty`] or [`Error::InvalidParameter`] for a bad specification
+/// (see [`spec`]), a model without paths, or a construct outside every path.
+/// [`Error::Degenerate`] for a zero-variance item, fewer rows than needed,
+/// or collinear predecessors. [`Error::NotConverged`], with the iterations
+/// done, when the weights do not settle. [`Error::InvalidParameter`] for bad
+/// options.
 pub fn pls_path_model(
     data: &ItemRows<'_>,
     constructs: &[ConstructSpec],

@@ -92,7 +92,7 @@ pub struct ConstructSpec {
 }
 
 impl ConstructSpec {
-    /// A mode A construct.
+    /// Builds a mode A construct.
     pub fn new(name: impl Into<String>, items: &[&str]) -> Self {
         ConstructSpec {
             name: name.into(),
@@ -101,7 +101,7 @@ impl ConstructSpec {
         }
     }
 
-    /// The same construct with mode B.
+    /// Returns the same construct with mode B.
     pub fn mode_b(mut self) -> Self {
         self.mode = Mode::B;
         self
@@ -286,7 +286,7 @@ impl Layout {
         self.adjacency[i][j] || self.adjacency[j][i]
     }
 
-    /// A construct on a directed cycle, if any (Kahn's topological sort).
+    /// Finds a construct on a directed cycle, if any (Kahn's topological sort).
     fn cycle_member(&self) -> Option<String> {
         let n = self.n_constructs();
         let mut indegree: Vec<usize> = (0..n).map(|j| self.predecessors(j).len()).collect();
