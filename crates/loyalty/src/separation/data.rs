@@ -304,23 +304,28 @@ impl ItemMoments {
             }
         });
         mean /= n_rows as f64;
+        // Centred rows go into a p x CHUNK block whose outer product is
+        // accumulated by matrix multiplication (cache-friendly, no bounds checks).
+        const CHUNK: usize = 512;
         let mut comoment = DMatrix::zeros(p, p);
-        let mut centred = vec![0.0; p];
+        let mut block = DMatrix::zeros(p, CHUNK);
+        let mut filled = 0;
+        let flush = |block: &DMatrix<f64>, filled: usize, comoment: &mut DMatrix<f64>| {
+            let used = block.columns(0, filled);
+            comoment.gemm(1.0, &used, &used.transpose(), 1.0);
+        };
         each(&mut |row| {
             for (k, &c) in cols.iter().enumerate() {
-                centred[k] = row[c] - mean[k];
+                block[(k, filled)] = row[c] - mean[k];
             }
-            for a in 0..p {
-                let da = centred[a];
-                for b in a..p {
-                    comoment[(a, b)] += da * centred[b];
-                }
+            filled += 1;
+            if filled == CHUNK {
+                flush(&block, filled, &mut comoment);
+                filled = 0;
             }
         });
-        for a in 0..p {
-            for b in 0..a {
-                comoment[(a, b)] = comoment[(b, a)];
-            }
+        if filled > 0 {
+            flush(&block, filled, &mut comoment);
         }
         ItemMoments {
             n: n_rows as f64,

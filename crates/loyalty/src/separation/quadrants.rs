@@ -189,15 +189,22 @@ pub(crate) fn fisher_exact(a: u64, b: u64, c: u64, d: u64) -> f64 {
     let n = a + b + c + d;
     let lo = col1.saturating_sub(n - row1);
     let hi = row1.min(col1);
-    let log_p =
-        |x: u64| ln_binomial(col1, x) + ln_binomial(n - col1, row1 - x) - ln_binomial(n, row1);
-    let observed = log_p(a);
+    let observed = ln_binomial(col1, a) + ln_binomial(n - col1, row1 - a) - ln_binomial(n, row1);
+    // Walk the support with the ratio p(x + 1) / p(x) = (col1 - x)(row1 - x)
+    // / ((x + 1)(n - col1 - row1 + x + 1)), two logarithms per table.
+    let mut log_p = ln_binomial(col1, lo) + ln_binomial(n - col1, row1 - lo) - ln_binomial(n, row1);
     let mut total = 0.0;
-    for x in lo..=hi {
-        let lp = log_p(x);
-        if lp <= observed + 1e-7f64.ln_1p() {
-            total += lp.exp();
+    let mut x = lo;
+    loop {
+        if log_p <= observed + 1e-7f64.ln_1p() {
+            total += log_p.exp();
         }
+        if x == hi {
+            break;
+        }
+        let (xf, nf, r, k) = (x as f64, n as f64, row1 as f64, col1 as f64);
+        log_p += ((k - xf) * (r - xf)).ln() - ((xf + 1.0) * (nf - k - r + xf + 1.0)).ln();
+        x += 1;
     }
     total.min(1.0)
 }
@@ -541,6 +548,38 @@ mod tests {
         assert!((fisher_exact(3, 1, 1, 3) - 0.4857142857).abs() < 1e-9);
         // R: fisher.test(matrix(c(10, 0, 0, 10), 2))$p.value = 1.082509e-05
         assert!((fisher_exact(10, 0, 0, 10) - 1.082509e-05).abs() < 1e-10);
+    }
+
+    #[test]
+    fn fisher_recurrence_matches_direct_sum() {
+        // The ratio walk against each table's probability from binomials.
+        let direct = |a: u64, b: u64, c: u64, d: u64| {
+            let (row1, col1, n) = (a + b, a + c, a + b + c + d);
+            let log_p = |x: u64| {
+                ln_binomial(col1, x) + ln_binomial(n - col1, row1 - x) - ln_binomial(n, row1)
+            };
+            let observed = log_p(a);
+            let lo = col1.saturating_sub(n - row1);
+            (lo..=row1.min(col1))
+                .map(log_p)
+                .filter(|&lp| lp <= observed + 1e-7f64.ln_1p())
+                .map(f64::exp)
+                .sum::<f64>()
+                .min(1.0)
+        };
+        for (a, b, c, d) in [
+            (30, 20, 25, 25),
+            (48, 19, 47, 136),
+            (0, 5, 7, 1),
+            (500, 480, 510, 520),
+        ] {
+            let fast = fisher_exact(a, b, c, d);
+            let slow = direct(a, b, c, d);
+            assert!(
+                (fast - slow).abs() < 1e-9 * slow.max(1e-300),
+                "{fast} vs {slow}"
+            );
+        }
     }
 
     #[test]
