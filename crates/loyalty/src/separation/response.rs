@@ -367,12 +367,27 @@ fn zone_of_affection(
             location_distribution: Vec::new(),
         });
     }
+    // Each member's level position, found once, so a resample only tallies.
+    let level_of: Vec<usize> = pairs
+        .iter()
+        .map(|&(s, _)| stats.partition_point(|st| st.0 < s))
+        .collect();
     let draws: Vec<Option<(f64, f64)>> = (0..options.bootstrap)
         .into_par_iter()
         .map(|b| {
-            let rows = resample_rows(options.seed, b, n);
-            let sample: Vec<(f64, f64)> = rows.iter().map(|&r| pairs[r]).collect();
-            let st = level_stats(&sample);
+            let mut tally = vec![(0usize, 0.0f64); stats.len()];
+            for r in resample_rows(options.seed, b, n) {
+                let slot = &mut tally[level_of[r]];
+                slot.0 += 1;
+                slot.1 += pairs[r].1;
+            }
+            // Only the means and counts enter the fit.
+            let st: Vec<(f64, usize, f64, f64)> = stats
+                .iter()
+                .zip(&tally)
+                .filter(|(_, t)| t.0 > 0)
+                .map(|(level, t)| (level.0, t.0, t.1 / t.0 as f64, f64::NAN))
+                .collect();
             let f = monotone_fit(&st, options.increasing);
             largest_jump(&f).map(|(kk, s)| (st[kk].0, s))
         })
