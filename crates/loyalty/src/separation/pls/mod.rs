@@ -590,6 +590,8 @@ fn assemble(
             percentile_estimate(value, &column(draws, |d| d.paths[k]), level, n)?
         } else {
             // Least squares on construct scores (plspm's inner model table).
+            // NOTE: this treats the scores as observed data; under PLSc it
+            // also ignores the reliability correction, so bootstrap there.
             let r2 = point.inner.r_squared[j].unwrap_or(0.0);
             let preds = layout.predecessors(j).len() as f64;
             let df = n - preds - 1.0;
