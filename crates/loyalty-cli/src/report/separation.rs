@@ -34,7 +34,7 @@ pub fn build(args: &ReportArgs) -> Result<Vec<Section>, CliError> {
     let table = CsvTable::bundled(&MOBI)?;
     let mut section = Section {
         name: SECTION.into(),
-        title: "Satisfaction versus loyalty (customers)".into(),
+        title: "Satisfaction versus loyalty (customers and employees)".into(),
         source: format!(
             "{} (ECSI mobile phone survey, n = {}, from the R package seminr); {} (IBM HR attrition sample)",
             MOBI.name,
