@@ -61,6 +61,7 @@ def test_separation_seminr_paths(ecsi, seminr):
         assert row.coefficient == pytest.approx(expected, abs=SEMINR_TOL), (row.source, row.target)
         assert row.ci_low < row.coefficient < row.ci_high
     assert ecsi.paths["method"].unique().tolist() == ["bootstrap_percentile"]
+    assert "iterations=7" in repr(ecsi)
 
 
 def test_separation_seminr_r_squared(ecsi, seminr):
@@ -103,6 +104,7 @@ def test_separation_seminr_validity(mobi, seminr):
     assert not v.distinct("Satisfaction", "Loyalty")
     flagged = [p for p in v.not_distinct if {p["a"], p["b"]} == {"Satisfaction", "Loyalty"}]
     assert flagged and flagged[0]["reasons"]
+    assert "Satisfaction/Loyalty" in repr(v)
 
 
 def test_separation_validity_without_paths(mobi):

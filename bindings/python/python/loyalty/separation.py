@@ -573,6 +573,11 @@ class ConstructValidityResult:
         """Pairs that are not empirically distinct, each with its reasons."""
         return list(self.raw["not_distinct"])
 
+    def __repr__(self) -> str:
+        flagged = [f"{p['a']}/{p['b']}" for p in self.raw["not_distinct"]]
+        return (f"ConstructValidityResult(constructs={self.constructs}, n={self.raw['n']:g}, "
+                f"not_distinct={flagged})")
+
     def distinct(self, a: str, b: str) -> bool:
         """Whether constructs ``a`` and ``b`` passed every discriminant validity check."""
         return not any({p["a"], p["b"]} == {a, b} for p in self.raw["not_distinct"])
@@ -724,6 +729,11 @@ class PlsResult:
                          "se": c["se"], "ci_low": c["ci_low"], "ci_high": c["ci_high"],
                          "method": c["method"]})
         return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return (f"PlsResult(constructs={self.constructs}, paths={len(self.raw['paths'])}, "
+                f"scheme={self.raw['scheme']!r}, consistent={self.raw['consistent']}, "
+                f"iterations={self.raw['iterations']}, warnings={len(self.raw['warnings'])})")
 
     def path_table(self) -> "Any":
         """Path coefficients as a source x target matrix (NaN without a path)."""
