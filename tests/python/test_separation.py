@@ -198,6 +198,7 @@ def test_separation_response_curve(mobi):
     assert np.allclose(df["mean"].to_numpy(), means.to_numpy())
     zone = curve.zone_of_affection
     assert zone["from"] < zone["to"]
+    assert zone["jump"].value == zone["size"]
     assert zone["jump"].ci_low <= zone["jump"].value <= zone["jump"].ci_high
     lo, hi = zone["location_interval"]
     assert lo <= hi

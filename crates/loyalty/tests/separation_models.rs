@@ -431,3 +431,38 @@ fn merged_moments_give_the_full_fit() {
     )
     .is_err());
 }
+
+#[test]
+fn consistent_pls_warns_on_unreliable_block() {
+    // On mobi, Expectation has rho_A = 0.462 (seminr), so PLSc divides its
+    // correlations by a small reliability and warns about its paths.
+    let data = read_mobi();
+    let constructs = vec![
+        ConstructSpec::new("Expectation", &["CUEX1", "CUEX2", "CUEX3"]),
+        ConstructSpec::new("Satisfaction", &["CUSA1", "CUSA2", "CUSA3"]),
+        ConstructSpec::new("Loyalty", &["CUSL1", "CUSL2", "CUSL3"]),
+    ];
+    let paths = vec![
+        PathSpec::new("Expectation", "Satisfaction"),
+        PathSpec::new("Satisfaction", "Loyalty"),
+    ];
+    let options = PlsOptions {
+        consistent: true,
+        ..PlsOptions::default()
+    };
+    let fit = pls_path_model(&data, &constructs, &paths, &options).unwrap();
+    assert!(
+        fit.warnings
+            .iter()
+            .any(|w| w.contains("Expectation") && w.contains("unstable")),
+        "{:?}",
+        fit.warnings
+    );
+    // With one predecessor the PLSc path is the corrected correlation.
+    let plain = pls_path_model(&data, &constructs, &paths, &PlsOptions::default()).unwrap();
+    let r = plain.construct_correlations[1][2];
+    let rho: Vec<f64> = fit.reliability.iter().map(|r| r.values.rho_a).collect();
+    let expected = r / (rho[1] * rho[2]).sqrt();
+    let got = fit.path("Satisfaction", "Loyalty").unwrap().value;
+    assert!((got - expected).abs() < 1e-12, "{got} vs {expected}");
+}

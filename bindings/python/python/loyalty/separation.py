@@ -275,8 +275,10 @@ class ResponseCurveResult:
         levels: one dict per satisfaction level (satisfaction, n, mean,
             interval, fitted); :meth:`to_frame` gives the DataFrame view.
         zone_of_affection: the largest jump of the monotone fit: ``from`` and
-            ``to`` levels, ``jump`` (an Estimate), ``location_interval`` and
-            ``location_share`` from the bootstrap; None for a flat fit.
+            ``to`` levels, ``size``, ``jump`` (the size as an Estimate; None
+            without bootstrap when a neighbouring level has one member),
+            ``location_interval`` and ``location_share`` from the bootstrap;
+            None for a flat fit.
         outcome: "score" or "retention".
     """
 
@@ -307,7 +309,8 @@ class ResponseCurveResult:
 
     @property
     def jump(self) -> Optional[Estimate]:
-        """Size of the largest jump with its interval (None for a flat fit)."""
+        """Size of the largest jump with its interval (None for a flat fit or
+        when no interval exists)."""
         z = self.zone_of_affection
         return None if z is None else z["jump"]
 
@@ -387,7 +390,7 @@ def response_curve(
     zone = d["zone_of_affection"]
     if zone is not None:
         zone = dict(zone)
-        zone["jump"] = Estimate._from_core(zone["jump"])
+        zone["jump"] = _estimate(zone["jump"])
     return ResponseCurveResult(
         levels=list(d["levels"]),
         zone_of_affection=zone,

@@ -213,24 +213,28 @@ fn response_part(
             "Response curve: mean CUSL3 at each CUSA1 level (t intervals), monotone fit by weighted isotonic regression. Loyalty jumps most from CUSA1 = {} to {} (+{} points, {}; bootstrap {} resamples, seed {SEED}); the jump lands at {} in {}% of resamples, {:.0}% interval of its location {location}.",
             zone.from,
             zone.to,
-            fmt(zone.jump.value, 2),
-            fmt_ci(zone.jump.ci_low, zone.jump.ci_high, 2),
+            fmt(zone.size, 2),
+            zone.jump
+                .as_ref()
+                .map_or("-".into(), |j| fmt_ci(j.ci_low, j.ci_high, 2)),
             RESAMPLES,
             zone.to,
             fmt(100.0 * zone.location_share.unwrap_or(0.0), 0),
             100.0 * args.level
         ));
-        let mut r = result(
-            "largest loyalty jump (zone of affection)",
-            "customers",
-            &zone.jump,
-        );
-        r.extra.insert("from_satisfaction".into(), zone.from.into());
-        r.extra.insert("to_satisfaction".into(), zone.to.into());
-        if let Some(share) = zone.location_share {
-            r.extra.insert("location_share".into(), share.into());
+        if let Some(jump) = &zone.jump {
+            let mut r = result(
+                "largest loyalty jump (zone of affection)",
+                "customers",
+                jump,
+            );
+            r.extra.insert("from_satisfaction".into(), zone.from.into());
+            r.extra.insert("to_satisfaction".into(), zone.to.into());
+            if let Some(share) = zone.location_share {
+                r.extra.insert("location_share".into(), share.into());
+            }
+            section.results.push(r);
         }
-        section.results.push(r);
     }
     section.tables.push(out);
     Ok(())

@@ -639,6 +639,26 @@ mod tests {
     }
 
     #[test]
+    fn behavioural_defectors_among_satisfied() {
+        // Three satisfied members of whom one left: satisfied defector rate 1/3.
+        let q = behavioural_quadrants(
+            &[9.0, 10.0, 9.0, 2.0],
+            &[true, true, false, false],
+            9.0,
+            &QuadrantOptions {
+                group: Stakeholder::Employees,
+                ..QuadrantOptions::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(q.measure, LoyaltyMeasure::Behavioural);
+        assert_eq!(q.counts.mercenaries, 1);
+        assert_eq!(q.counts.defectors, 1);
+        assert!((q.satisfied_defector_rate.unwrap().value - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(q.group, Stakeholder::Employees);
+    }
+
+    #[test]
     fn join_by_member_id() {
         let joined = join_retention(
             &["a", "b", "c"],

@@ -97,9 +97,13 @@ pub struct ZoneOfAffection {
     pub from: f64,
     /// Satisfaction level where loyalty has jumped.
     pub to: f64,
-    /// Size of the jump with its bootstrap interval (or, without bootstrap,
-    /// the Welch interval of the difference of the two level means).
-    pub jump: Estimate,
+    /// Rise of the fitted curve from `from` to `to` (negative for a
+    /// non-increasing fit).
+    pub size: f64,
+    /// The size with its bootstrap interval or, without bootstrap, the
+    /// normal interval from the two level means (Welch standard error).
+    /// `None` without bootstrap when a level next to the jump has one member.
+    pub jump: Option<Estimate>,
     /// Bootstrap interval of the `to` level (quantiles of its resampled
     /// location at the level); `None` without bootstrap.
     pub location_interval: Option<(f64, f64)>,
@@ -348,19 +352,23 @@ fn zone_of_affection(
             Outcome::Score => (v1, v2),
         };
         let se = (v1 / n1 as f64 + v2 / n2 as f64).sqrt();
+        // A level with one member has no variance, so there is no interval.
         let jump = if se.is_finite() {
-            Estimate::normal(step, se, level, "welch_normal_levels", n as f64, n as f64)?
+            Some(Estimate::normal(
+                step,
+                se,
+                level,
+                "welch_normal_levels",
+                n as f64,
+                n as f64,
+            )?)
         } else {
-            return Err(Error::Degenerate {
-                what: "jump interval".into(),
-                reason: format!(
-                    "a level next to the jump ({from} or {to}) has one member, so the jump has no analytic interval; bootstrap it (bootstrap >= 100)"
-                ),
-            });
+            None
         };
         return Ok(ZoneOfAffection {
             from,
             to,
+            size: step,
             jump,
             location_interval: None,
             location_share: None,
@@ -421,7 +429,8 @@ fn zone_of_affection(
     Ok(ZoneOfAffection {
         from,
         to,
-        jump,
+        size: step,
+        jump: Some(jump),
         location_interval: interval,
         location_share: Some(share),
         location_distribution: distribution,
@@ -462,9 +471,31 @@ mod tests {
         let curve = response_curve(&sat, &ret, &opts).unwrap();
         let zone = curve.zone_of_affection.unwrap();
         assert_eq!(zone.to, 5.0);
-        assert!((zone.jump.value - 0.7).abs() < 1e-12);
+        assert!((zone.size - 0.7).abs() < 1e-12);
+        assert!(zone.jump.unwrap().ci_low > 0.0);
         assert!(zone.location_share.unwrap() > 0.9);
         assert_eq!(curve.levels.len(), 5);
+    }
+
+    #[test]
+    fn decreasing_fit_pools_rises() {
+        // Complaints falling with satisfaction, one rise to pool: 3, 4 -> 3.5.
+        let sat = [1.0, 2.0, 3.0, 4.0];
+        let complaints = [5.0, 3.0, 4.0, 1.0];
+        let opts = ResponseOptions {
+            increasing: false,
+            bootstrap: 0,
+            ..ResponseOptions::default()
+        };
+        let curve = response_curve(&sat, &complaints, &opts).unwrap();
+        let fitted: Vec<f64> = curve.levels.iter().map(|l| l.fitted).collect();
+        assert_eq!(fitted, vec![5.0, 3.5, 3.5, 1.0]);
+        // Largest step in absolute size: 3.5 -> 1 at satisfaction 4.
+        let zone = curve.zone_of_affection.unwrap();
+        assert_eq!(zone.to, 4.0);
+        assert!((zone.size + 2.5).abs() < 1e-12);
+        // Levels of one member give no analytic interval.
+        assert!(zone.jump.is_none());
     }
 
     #[test]
