@@ -8,11 +8,11 @@
 
 use loyalty::separation::{
     self, ConstructSpec, ItemRows, MissingItems, PathSpec, PlsOptions, QuadrantOptions, Quadrants,
-    ResponseOptions, ValidityOptions,
+    ResponseCurve, ResponseOptions, ValidityOptions,
 };
 use loyalty::{Estimate, Scale, Stakeholder};
 
-use super::{fmt, fmt_ci, ReportArgs, ReportResult, Section, Table};
+use super::{fmt, fmt_ci, Chart, ReportArgs, ReportResult, Section, Table};
 use crate::data::{CsvTable, HR, MOBI};
 use crate::CliError;
 
@@ -236,8 +236,72 @@ fn response_part(
             section.results.push(r);
         }
     }
+    section.charts.push(Chart {
+        caption: "Mean CUSL3 (would recommend) by CUSA1 (satisfaction) with intervals; line: monotone fit; shaded: largest jump".into(),
+        svg: response_svg(&curve),
+    });
     section.tables.push(out);
     Ok(())
+}
+
+/// Draws level means with interval bars, the monotone fit as a line and the
+/// largest jump as a shaded band, on a 1-10 by 1-10 plane.
+fn response_svg(curve: &ResponseCurve) -> String {
+    let (width, height, margin) = (480.0, 300.0, 40.0);
+    let x = |v: f64| margin + (v - 1.0) / 9.0 * (width - 2.0 * margin);
+    let y = |v: f64| height - margin - (v - 1.0) / 9.0 * (height - 2.0 * margin);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-size=\"11\">"
+    );
+    if let Some(zone) = &curve.zone_of_affection {
+        svg.push_str(&format!(
+            "<rect x=\"{:.1}\" y=\"{margin}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"orange\" opacity=\"0.2\"/>",
+            x(zone.from),
+            x(zone.to) - x(zone.from),
+            height - 2.0 * margin
+        ));
+    }
+    svg.push_str(&format!(
+        "<line x1=\"{margin}\" y1=\"{b:.1}\" x2=\"{r:.1}\" y2=\"{b:.1}\" stroke=\"black\"/><line x1=\"{margin}\" y1=\"{margin}\" x2=\"{margin}\" y2=\"{b:.1}\" stroke=\"black\"/>",
+        b = height - margin,
+        r = width - margin
+    ));
+    for tick in 1..=10 {
+        let t = tick as f64;
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{tick}</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{tick}</text>",
+            x(t),
+            height - margin + 14.0,
+            margin - 4.0,
+            y(t) + 4.0
+        ));
+    }
+    let fitted: Vec<String> = curve
+        .levels
+        .iter()
+        .map(|l| format!("{:.1},{:.1}", x(l.satisfaction), y(l.fitted)))
+        .collect();
+    svg.push_str(&format!(
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"steelblue\" stroke-width=\"2\"/>",
+        fitted.join(" ")
+    ));
+    for level in &curve.levels {
+        let cx = x(level.satisfaction);
+        if let Some(e) = &level.interval {
+            let (low, high) = (e.ci_low.clamp(1.0, 10.0), e.ci_high.clamp(1.0, 10.0));
+            svg.push_str(&format!(
+                "<line x1=\"{cx:.1}\" y1=\"{:.1}\" x2=\"{cx:.1}\" y2=\"{:.1}\" stroke=\"grey\"/>",
+                y(low),
+                y(high)
+            ));
+        }
+        svg.push_str(&format!(
+            "<circle cx=\"{cx:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"black\"/>",
+            y(level.mean)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
 }
 
 /// Returns the ECSI model of mobi: constructs and paths as seminr specifies them.
