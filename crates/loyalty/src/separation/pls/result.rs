@@ -151,7 +151,7 @@ pub struct PlsFit {
 }
 
 impl PlsFit {
-    /// Index of `construct`, if it was computed.
+    /// Returns the 0-100 index of `construct`, if it was computed.
     pub fn index(&self, construct: &str) -> Option<&Estimate> {
         self.indices
             .iter()
@@ -159,7 +159,7 @@ impl PlsFit {
             .map(|c| &c.index)
     }
 
-    /// Coefficient of the path `source -> target`.
+    /// Returns the coefficient of the path `source -> target`.
     pub fn path(&self, source: &str, target: &str) -> Option<&Estimate> {
         self.paths
             .iter()
@@ -167,7 +167,7 @@ impl PlsFit {
             .map(|p| &p.coefficient)
     }
 
-    /// R-squared of `construct` (`None` when exogenous or unknown).
+    /// Returns the R-squared of `construct` (`None` when exogenous or unknown).
     pub fn r_squared(&self, construct: &str) -> Option<&Estimate> {
         self.construct_fits
             .iter()

@@ -164,14 +164,14 @@ pub struct ConstructValidity {
 }
 
 impl ConstructValidity {
-    /// The pair of `a` and `b` in either order.
+    /// Returns the pair of `a` and `b`, given in either order.
     pub fn pair(&self, a: &str, b: &str) -> Option<&PairValidity> {
         self.pairs
             .iter()
             .find(|p| (p.a == a && p.b == b) || (p.a == b && p.b == a))
     }
 
-    /// Whether `a` and `b` passed every discriminant validity criterion.
+    /// Returns whether `a` and `b` passed every discriminant validity criterion.
     pub fn distinct(&self, a: &str, b: &str) -> bool {
         !self
             .not_distinct
