@@ -252,3 +252,18 @@ def test_separation_docstring_examples():
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_separation_validity_saturated_near_seminr(mobi, seminr):
+    # Without paths every pair of constructs is linked (factorial scheme), so
+    # loadings differ slightly from seminr's path-model ones: AVE, rho_C and
+    # Fornell-Larcker stay within the file's 1e-2 tolerance on mobi.
+    v = loyalty.construct_validity(mobi, MOBI_CONSTRUCTS, bootstrap=100)
+    for name, rel in seminr["reliability"].items():
+        assert v.ave[name] == pytest.approx(rel["AVE"], abs=1e-2)
+        assert v.composite_reliability[name] == pytest.approx(rel["rhoC"], abs=1e-2)
+        assert v.cronbach_alpha[name] == pytest.approx(rel["alpha"], abs=1e-9)
+    for a, row in seminr["validity_fl_criteria"].items():
+        for b, value in row.items():
+            if value is not None:
+                assert v.fornell_larcker.loc[a, b] == pytest.approx(value, abs=1e-2)
