@@ -155,8 +155,14 @@ def test_separation_index_from_unstandardised_weights(mobi, ecsi):
     items = MOBI_CONSTRUCTS["Satisfaction"]
     mean = sum(w.loc[i, "weight_unstandardized"] * mobi[i].mean() for i in items)
     assert idx.value == pytest.approx(100 * (mean - 1) / 9, abs=1e-9)
-    assert 0 < idx < 100 and float(idx) == idx.value
+    assert 0 < idx < 100
+    assert float(idx) == idx.value
+    assert idx == pytest.approx(idx.value)
     assert idx.ci_low < idx.value < idx.ci_high
+    assert idx.estimate.method == "bootstrap_percentile"
+    import pickle
+
+    assert pickle.loads(pickle.dumps(idx)).ci == idx.ci
     with pytest.raises(KeyError):
         ecsi.index("Nope")
 

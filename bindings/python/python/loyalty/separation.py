@@ -672,30 +672,80 @@ def construct_validity(
 # -------------------------------------------------------------- PLS model
 
 
-class IndexEstimate(Estimate):
-    """A 0-100 index with its interval that also behaves as its value in
-    ``float()`` and in comparisons with numbers."""
+class IndexEstimate(float):
+    """A 0-100 index: a float equal to the point value that also carries its
+    interval, so it compares, rounds and sums like a number.
 
-    def __float__(self) -> float:
-        return float(self.value)
+    Attributes:
+        value, se, ci_low, ci_high, level, method, n: as in
+            :class:`~loyalty.Estimate`; ``estimate`` returns that Estimate.
 
-    def __lt__(self, other: Any) -> bool:
-        return self.value < float(other)
+    Example:
+        >>> import loyalty
+        >>> e = loyalty.Estimate(72.5, 0.9, 70.7, 74.2, 0.95, "delta_fixed_weights", 250, 250)
+        >>> idx = loyalty.IndexEstimate(e)
+        >>> idx > 70, idx.ci
+        (True, (70.7, 74.2))
+    """
 
-    def __le__(self, other: Any) -> bool:
-        return self.value <= float(other)
+    _estimate: Estimate
 
-    def __gt__(self, other: Any) -> bool:
-        return self.value > float(other)
+    def __new__(cls, estimate: Estimate) -> "IndexEstimate":
+        obj = super().__new__(cls, estimate.value)
+        obj._estimate = estimate
+        return obj
 
-    def __ge__(self, other: Any) -> bool:
-        return self.value >= float(other)
+    def __reduce__(self) -> Any:
+        return (IndexEstimate, (self._estimate,))
 
-    def __sub__(self, other: Any) -> float:
-        return self.value - float(other)
+    @property
+    def estimate(self) -> Estimate:
+        """The index as an :class:`~loyalty.Estimate`."""
+        return self._estimate
 
-    def __rsub__(self, other: Any) -> float:
-        return float(other) - self.value
+    @property
+    def value(self) -> float:
+        """Point value of the index."""
+        return self._estimate.value
+
+    @property
+    def se(self) -> float:
+        """Standard error."""
+        return self._estimate.se
+
+    @property
+    def ci_low(self) -> float:
+        """Lower bound of the interval."""
+        return self._estimate.ci_low
+
+    @property
+    def ci_high(self) -> float:
+        """Upper bound of the interval."""
+        return self._estimate.ci_high
+
+    @property
+    def ci(self) -> Tuple[float, float]:
+        """The interval as a ``(low, high)`` tuple."""
+        return self._estimate.ci
+
+    @property
+    def level(self) -> float:
+        """Level of the interval."""
+        return self._estimate.level
+
+    @property
+    def method(self) -> str:
+        """Method of the interval."""
+        return self._estimate.method
+
+    @property
+    def n(self) -> float:
+        """Respondents behind the index."""
+        return self._estimate.n
+
+    def __repr__(self) -> str:
+        e = self._estimate
+        return f"IndexEstimate({e.value:.4g}, ci=({e.ci_low:.4g}, {e.ci_high:.4g}), method={e.method!r})"
 
 
 @dataclass(frozen=True)
@@ -826,13 +876,7 @@ class PlsResult:
         """
         for c in self.raw["indices"]:
             if c["construct"] == construct:
-                e = c["index"]
-                return IndexEstimate(
-                    value=float(e["value"]), se=float(e["se"]), ci_low=float(e["ci_low"]),
-                    ci_high=float(e["ci_high"]), level=float(e["level"]), method=str(e["method"]),
-                    n=float(e["n"]), n_effective=float(e["n_effective"]),
-                    n_missing=float(e.get("n_missing", 0.0)),
-                )
+                return IndexEstimate(Estimate._from_core(c["index"]))
         raise KeyError(f"no 0-100 index for construct {construct!r}; constructs with an index: "
                        f"{[c['construct'] for c in self.raw['indices']]}")
 
