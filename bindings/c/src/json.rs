@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::{core_err, LoyaltyStatus};
 
 mod rfm;
+mod separation;
 mod survey;
 mod value;
 
@@ -30,7 +31,7 @@ pub fn call(request: &str) -> Result<String, Failure> {
     })?;
     let empty = Value::Object(Default::default());
     let args = req.get("args").unwrap_or(&empty);
-    let handlers: &[Handler] = &[survey::handle, value::handle, rfm::handle];
+    let handlers: &[Handler] = &[survey::handle, value::handle, rfm::handle, separation::handle];
     for handler in handlers {
         if let Some(result) = handler(function, args) {
             return result.map(|v| v.to_string());
