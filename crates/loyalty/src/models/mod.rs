@@ -1,5 +1,19 @@
 //! Probabilistic retention and spend models (sBG, BG/NBD, MBG/NBD, Pareto/NBD,
 //! BG/BB, Gamma-Gamma), their likelihoods, fits and predictions.
+//!
+//! Every fit maximises the likelihood over log-parameters ([`fit`]) on data
+//! validated and compressed by [`data`], and returns the model with a
+//! [`fit::FitReport`]. Special functions evaluated in log space live in
+//! [`special`]; customer lifetime value combining a transaction model with
+//! Gamma-Gamma spend is in [`clv`].
 
+pub mod bgnbd;
+pub mod data;
+pub mod fit;
 pub mod rfm;
 pub mod sbg;
+pub mod special;
+
+pub use bgnbd::{BetaGeo, BetaGeoFit, Variant};
+pub use data::Summary;
+pub use fit::{FitOptions, FitReport, Termination};
