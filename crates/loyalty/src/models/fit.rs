@@ -199,6 +199,8 @@ pub fn maximise(
     let mut iterations = 0;
     let mut termination = Termination::MaxIterations;
     let mut first = true;
+    let mut best_gnorm = f64::INFINITY;
+    let mut since_progress = 0;
     while iterations < options.max_iterations {
         let gnorm = grad.amax();
         if gnorm < options.gradient_tolerance {
@@ -206,6 +208,21 @@ pub fn maximise(
             break;
         }
         iterations += 1;
+        if gnorm < 0.5 * best_gnorm {
+            best_gnorm = gnorm;
+            since_progress = 0;
+        } else {
+            since_progress += 1;
+        }
+        if since_progress >= 10 {
+            // BFGS stalls on strongly correlated parameters: restart it from
+            // the inverse of the finite-difference Hessian, a Newton metric.
+            since_progress = 0;
+            let hessian = observed_information(f, theta.as_slice(), 1.0);
+            if let Some(inv) = invert_information(&hessian) {
+                h_inv = inv;
+            }
+        }
         let mut direction = -(&h_inv * &grad);
         let mut slope = direction.dot(&grad);
         if slope >= 0.0 || !slope.is_finite() {

@@ -7,13 +7,20 @@
 //! [`special`]; customer lifetime value combining a transaction model with
 //! Gamma-Gamma spend is in [`clv`].
 
+pub mod bgbb;
 pub mod bgnbd;
 pub mod data;
 pub mod fit;
+pub mod gamma_gamma;
+pub mod pareto;
 pub mod rfm;
 pub mod sbg;
 pub mod special;
 
+pub use bgbb::{BetaGeoBetaBinom, BetaGeoBetaBinomFit};
 pub use bgnbd::{BetaGeo, BetaGeoFit, Variant};
+pub use gamma_gamma::{GammaGamma, GammaGammaFit};
+pub use pareto::{ParetoNbd, ParetoNbdFit};
+pub use sbg::{ShiftedBetaGeometric, ShiftedBetaGeometricFit};
 pub use data::Summary;
 pub use fit::{FitOptions, FitReport, Termination};
