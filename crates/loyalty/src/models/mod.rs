@@ -9,6 +9,7 @@
 
 pub mod bgbb;
 pub mod bgnbd;
+pub mod clv;
 pub mod data;
 pub mod fit;
 pub mod gamma_gamma;
@@ -19,6 +20,7 @@ pub mod special;
 
 pub use bgbb::{BetaGeoBetaBinom, BetaGeoBetaBinomFit};
 pub use bgnbd::{BetaGeo, BetaGeoFit, Variant};
+pub use clv::{customer_lifetime_value, ClvOptions, Discounting, TransactionModel};
 pub use gamma_gamma::{GammaGamma, GammaGammaFit};
 pub use pareto::{ParetoNbd, ParetoNbdFit};
 pub use sbg::{ShiftedBetaGeometric, ShiftedBetaGeometricFit};
