@@ -229,6 +229,7 @@ fn bgnbd_boundary_is_flagged_not_crashed() {
     let t: Vec<f64> = rows.iter().map(|r| f(&r[2])).collect();
     let data = Summary::new(&x, &tx, &t, None).unwrap();
     let fit = BetaGeo::fit(&data, Variant::BgNbd, &FitOptions::default()).unwrap();
+    assert!(fit.report.converged, "{:?}", fit.report);
     let advice = fit.report.boundary.clone().expect("boundary must be flagged");
     assert!(advice.contains("dropout"), "{advice}");
     let sup = f(&c["expected"]["sup_loglik"]);

@@ -16,7 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::bgnbd::BetaGeo;
-use super::gamma_gamma::{self, GammaGamma};
+use super::gamma_gamma::GammaGamma;
 use super::pareto::ParetoNbd;
 use crate::error::{check_same_len, Error, Result};
 
@@ -146,7 +146,7 @@ pub fn discounted_value(expected: &dyn Fn(f64) -> f64, value_per_purchase: f64, 
 /// expected transactions over the horizon.
 ///
 /// # Errors
-/// As [`super::data::validate`] and [`gamma_gamma::validate`], and
+/// As [`super::data::validate`] and [`super::gamma_gamma::validate`], and
 /// [`Error::InvalidParameter`] for bad options.
 #[allow(clippy::too_many_arguments)]
 pub fn customer_lifetime_value(

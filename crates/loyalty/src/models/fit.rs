@@ -44,13 +44,20 @@ impl Default for FitOptions {
 pub enum Termination {
     /// The gradient fell below the tolerance.
     GradientTolerance,
-    /// No step along the search direction improved the objective, while the
-    /// gradient was already small (below 1e-5): a flat optimum.
+    /// No step along the search direction improved the objective, or 50
+    /// iterations improved the mean log-likelihood by less than 1e-11, while
+    /// the gradient was already small (below 1e-4): a flat optimum, or a
+    /// supremum approached along a ridge towards the boundary.
     NoImprovement,
     /// The iteration limit was reached.
     MaxIterations,
     /// The line search failed with a gradient that is not small.
     LineSearchFailed,
+    /// A log-parameter passed ±20 (a parameter beyond about 5e8 or below
+    /// 2e-9) while the likelihood kept rising: the supremum lies on the
+    /// boundary of the parameter space and is reached there up to a
+    /// negligible amount.
+    Boundary,
 }
 
 impl Termination {
@@ -58,7 +65,7 @@ impl Termination {
     pub fn converged(self) -> bool {
         matches!(
             self,
-            Termination::GradientTolerance | Termination::NoImprovement
+            Termination::GradientTolerance | Termination::NoImprovement | Termination::Boundary
         )
     }
 }
@@ -201,6 +208,7 @@ pub fn maximise(
     let mut first = true;
     let mut best_gnorm = f64::INFINITY;
     let mut since_progress = 0;
+    let mut history: Vec<f64> = Vec::new();
     while iterations < options.max_iterations {
         let gnorm = grad.amax();
         if gnorm < options.gradient_tolerance {
@@ -249,7 +257,7 @@ pub fn maximise(
             step *= 0.3;
         }
         let Some((trial, trial_value)) = accepted else {
-            termination = if gnorm < 1e-5 {
+            termination = if gnorm < 1e-4 {
                 Termination::NoImprovement
             } else {
                 Termination::LineSearchFailed
@@ -274,6 +282,18 @@ pub fn maximise(
         theta = trial;
         value = trial_value;
         grad = new_grad;
+        history.push(value);
+        if history.len() > 50
+            && history[history.len() - 51] - value < 1e-11 * (1.0 + value.abs())
+            && grad.amax() < 1e-4
+        {
+            termination = Termination::NoImprovement;
+            break;
+        }
+        if theta.amax() > 20.0 {
+            termination = Termination::Boundary;
+            break;
+        }
     }
     Optimum {
         gradient_norm: grad.amax(),
@@ -382,6 +402,9 @@ pub fn run_fit(
     let info = observed_information(f, &opt.theta, total);
     let cov = invert_information(&info);
     let mut boundary_advice = boundary(&params);
+    if boundary_advice.is_none() && opt.termination == Termination::Boundary {
+        boundary_advice = extreme_parameter(names, &params);
+    }
     if boundary_advice.is_none() && cov.is_none() {
         boundary_advice = Some(
             "the observed information is not invertible, so the parameters are not identified \
