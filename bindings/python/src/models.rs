@@ -41,7 +41,11 @@ fn params_len(kind: &str) -> Result<usize> {
 }
 
 fn beta_geo(kind: &str, p: &[f64]) -> Result<BetaGeo> {
-    let variant = if kind == "mbgnbd" { Variant::MbgNbd } else { Variant::BgNbd };
+    let variant = if kind == "mbgnbd" {
+        Variant::MbgNbd
+    } else {
+        Variant::BgNbd
+    };
     BetaGeo::new(p[0], p[1], p[2], p[3], variant)
 }
 
@@ -85,7 +89,11 @@ fn models_fit(
             let w = w.as_deref();
             Ok(match kind.as_str() {
                 "bgnbd" | "mbgnbd" => {
-                    let variant = if kind == "mbgnbd" { Variant::MbgNbd } else { Variant::BgNbd };
+                    let variant = if kind == "mbgnbd" {
+                        Variant::MbgNbd
+                    } else {
+                        Variant::BgNbd
+                    };
                     let data = Summary::new(&a, &b, &c, w)?;
                     BetaGeo::fit(&data, variant, &options)?.report
                 }
@@ -98,7 +106,11 @@ fn models_fit(
                     ShiftedBetaGeometric::fit_durations(&a, &churned, &options)?.report
                 }
                 other => {
-                    return Err(Error::invalid_parameter("kind", format!("{other:?}"), "a model kind"))
+                    return Err(Error::invalid_parameter(
+                        "kind",
+                        format!("{other:?}"),
+                        "a model kind",
+                    ))
                 }
             })
         })
@@ -174,7 +186,13 @@ fn models_predict<'py>(
                         "log_likelihood" => {
                             loyalty::models::gamma_gamma::validate(a, b)?;
                             Ok((0..a.len())
-                                .map(|i| if a[i] > 0.0 { m.log_likelihood_one(a[i], b[i]) } else { f64::NAN })
+                                .map(|i| {
+                                    if a[i] > 0.0 {
+                                        m.log_likelihood_one(a[i], b[i])
+                                    } else {
+                                        f64::NAN
+                                    }
+                                })
                                 .collect())
                         }
                         _ => Err(unknown()),
@@ -203,18 +221,20 @@ fn models_scalar(kind: &str, params: Vec<f64>, what: &str, n: u64, t: f64) -> Py
         )
     };
     let result: Result<Vec<f64>> = match (kind, what) {
-        ("bgnbd" | "mbgnbd", "expected_purchases_new_customer") => {
-            beta_geo(kind, p).and_then(|m| m.expected_purchases_new_customer(t)).map(|v| vec![v])
-        }
-        ("bgnbd" | "mbgnbd", "probability_of_n_purchases") => {
-            beta_geo(kind, p).and_then(|m| m.probability_of_n_purchases(n, t)).map(|v| vec![v])
-        }
+        ("bgnbd" | "mbgnbd", "expected_purchases_new_customer") => beta_geo(kind, p)
+            .and_then(|m| m.expected_purchases_new_customer(t))
+            .map(|v| vec![v]),
+        ("bgnbd" | "mbgnbd", "probability_of_n_purchases") => beta_geo(kind, p)
+            .and_then(|m| m.probability_of_n_purchases(n, t))
+            .map(|v| vec![v]),
         ("pareto_nbd", "expected_purchases_new_customer") => ParetoNbd::new(p[0], p[1], p[2], p[3])
             .and_then(|m| m.expected_purchases_new_customer(t))
             .map(|v| vec![v]),
-        ("bgbb", "expected_purchases_new_customer") => BetaGeoBetaBinom::new(p[0], p[1], p[2], p[3])
-            .and_then(|m| m.expected_purchases_new_customer(t))
-            .map(|v| vec![v]),
+        ("bgbb", "expected_purchases_new_customer") => {
+            BetaGeoBetaBinom::new(p[0], p[1], p[2], p[3])
+                .and_then(|m| m.expected_purchases_new_customer(t))
+                .map(|v| vec![v])
+        }
         ("bgbb", "probability_of_n_purchases") => BetaGeoBetaBinom::new(p[0], p[1], p[2], p[3])
             .and_then(|m| m.probability_of_n_purchases(n, t))
             .map(|v| vec![v]),
@@ -224,7 +244,9 @@ fn models_scalar(kind: &str, params: Vec<f64>, what: &str, n: u64, t: f64) -> Py
         ("sbg", "retention_rate") => ShiftedBetaGeometric::new(p[0], p[1])
             .and_then(|m| m.retention_rate(n as usize))
             .map(|v| vec![v]),
-        ("sbg", "del") => ShiftedBetaGeometric::new(p[0], p[1]).and_then(|m| m.del(t)).map(|v| vec![v]),
+        ("sbg", "del") => ShiftedBetaGeometric::new(p[0], p[1])
+            .and_then(|m| m.del(t))
+            .map(|v| vec![v]),
         ("sbg", "derl") => ShiftedBetaGeometric::new(p[0], p[1])
             .and_then(|m| m.derl(t, n as usize))
             .map(|v| vec![v]),
@@ -262,7 +284,12 @@ fn models_clv<'py>(
         margin,
         discounting: Discounting::parse(discounting).py()?,
     };
-    let (x, t_x, age, m) = (x.as_slice()?, t_x.as_slice()?, age.as_slice()?, monetary_value.as_slice()?);
+    let (x, t_x, age, m) = (
+        x.as_slice()?,
+        t_x.as_slice()?,
+        age.as_slice()?,
+        monetary_value.as_slice()?,
+    );
     let p = &params;
     let out = py
         .detach(|| -> Result<Vec<f64>> {

@@ -8,7 +8,10 @@ use loyalty::Error;
 use serde_json::Value;
 
 fn case(model: &str, group: &str) -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/reference/peer-faults.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/reference/peer-faults.json"
+    );
     let all: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     all["cases"]
         .as_array()
@@ -29,12 +32,23 @@ fn pareto_nbd_large_frequency_is_finite() {
     let c = case("Pareto/NBD", "numeric overflow");
     let p = &c["input"]["params"];
     let m = ParetoNbd::new(f(&p["r"]), f(&p["alpha"]), f(&p["s"]), f(&p["beta"])).unwrap();
-    for (k, cust) in c["input"]["customers"].as_array().unwrap().iter().enumerate() {
+    for (k, cust) in c["input"]["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
         let (x, tx, t) = (f(&cust["x"]), f(&cust["t_x"]), f(&cust["T"]));
         let ll = m.log_likelihood_one(x, tx, t);
-        assert!((ll - f(&c["expected"]["loglik"][k])).abs() < 1e-6, "loglik {k}: {ll}");
+        assert!(
+            (ll - f(&c["expected"]["loglik"][k])).abs() < 1e-6,
+            "loglik {k}: {ll}"
+        );
         let pa = m.probability_alive_one(x, tx, t);
-        assert!((pa - f(&c["expected"]["p_alive"][k])).abs() < 1e-8, "p_alive {k}: {pa}");
+        assert!(
+            (pa - f(&c["expected"]["p_alive"][k])).abs() < 1e-8,
+            "p_alive {k}: {pa}"
+        );
     }
 }
 
@@ -46,16 +60,28 @@ fn pareto_nbd_extreme_rows_stay_finite_both_branches() {
     for &(alpha, beta) in &[(10.58, 11.67), (11.67, 0.5), (0.2, 30.0), (50.0, 50.0)] {
         let m = ParetoNbd::new(0.55, alpha, 0.61, beta).unwrap();
         for &x in &[0.0, 1.0, 50.0, 3000.0, 20000.0] {
-            for &(tx, t) in &[(0.0, 39.0), (1.0, 39.0), (38.0, 39.0), (39.0, 39.0), (300.0, 365.0)] {
+            for &(tx, t) in &[
+                (0.0, 39.0),
+                (1.0, 39.0),
+                (38.0, 39.0),
+                (39.0, 39.0),
+                (300.0, 365.0),
+            ] {
                 if x == 0.0 && tx > 0.0 {
                     continue;
                 }
                 let ll = m.log_likelihood_one(x, tx, t);
-                assert!(ll.is_finite(), "alpha={alpha} beta={beta} x={x} tx={tx}: {ll}");
+                assert!(
+                    ll.is_finite(),
+                    "alpha={alpha} beta={beta} x={x} tx={tx}: {ll}"
+                );
                 let pa = m.probability_alive_one(x, tx, t);
                 assert!((0.0..=1.0).contains(&pa), "p_alive {pa}");
                 let quad = pareto_ll_by_quadrature(&m, x, tx, t);
-                assert!((ll - quad).abs() < 1e-6 * (1.0 + ll.abs()), "x={x} tx={tx} alpha={alpha} beta={beta}: {ll} vs {quad}");
+                assert!(
+                    (ll - quad).abs() < 1e-6 * (1.0 + ll.abs()),
+                    "x={x} tx={tx} alpha={alpha} beta={beta}: {ll} vs {quad}"
+                );
             }
         }
     }
@@ -75,8 +101,20 @@ fn pareto_ll_by_quadrature(m: &ParetoNbd, x: f64, tx: f64, t: f64) -> f64 {
     }
     // Integrate exp(log_integrand - peak) with the peak at y = t_x.
     let peak = log_integrand(tx);
-    let nodes = [-0.906_179_845_938_664, -0.538_469_310_105_683, 0.0, 0.538_469_310_105_683, 0.906_179_845_938_664];
-    let weights = [0.236_926_885_056_189, 0.478_628_670_499_366, 0.568_888_888_888_889, 0.478_628_670_499_366, 0.236_926_885_056_189];
+    let nodes = [
+        -0.906_179_845_938_664,
+        -0.538_469_310_105_683,
+        0.0,
+        0.538_469_310_105_683,
+        0.906_179_845_938_664,
+    ];
+    let weights = [
+        0.236_926_885_056_189,
+        0.478_628_670_499_366,
+        0.568_888_888_888_889,
+        0.478_628_670_499_366,
+        0.236_926_885_056_189,
+    ];
     // Geometric grid from t_x: width of the first panel tiny for large x.
     let mut edges = vec![tx];
     let mut h = (t - tx) * 1e-9;
@@ -103,10 +141,25 @@ fn bgnbd_large_frequency_in_log_space() {
     // Source: peer-faults.json, pymc-marketing#98 (mpmath 50-digit values).
     let c = case("BG/NBD", "numeric overflow");
     let p = &c["input"]["params"];
-    let m = BetaGeo::new(f(&p["r"]), f(&p["alpha"]), f(&p["a"]), f(&p["b"]), Variant::BgNbd).unwrap();
-    for (k, cust) in c["input"]["customers"].as_array().unwrap().iter().enumerate() {
+    let m = BetaGeo::new(
+        f(&p["r"]),
+        f(&p["alpha"]),
+        f(&p["a"]),
+        f(&p["b"]),
+        Variant::BgNbd,
+    )
+    .unwrap();
+    for (k, cust) in c["input"]["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
         let ll = m.log_likelihood_one(f(&cust["x"]), f(&cust["t_x"]), f(&cust["T"]));
-        assert!((ll - f(&c["expected"]["loglik"][k])).abs() < 1e-8, "loglik {k}: {ll}");
+        assert!(
+            (ll - f(&c["expected"]["loglik"][k])).abs() < 1e-8,
+            "loglik {k}: {ll}"
+        );
     }
 }
 
@@ -119,7 +172,10 @@ fn beta_geo_predictions_finite_for_huge_frequency() {
             let ll = m.log_likelihood_one(x, 360.0, 365.0);
             let pa = m.probability_alive_one(x, 360.0, 365.0);
             let e = m.expected_purchases_one(52.0, x, 360.0, 365.0);
-            assert!(ll.is_finite() && pa.is_finite() && e.is_finite(), "{variant:?} x={x}: {ll} {pa} {e}");
+            assert!(
+                ll.is_finite() && pa.is_finite() && e.is_finite(),
+                "{variant:?} x={x}: {ll} {pa} {e}"
+            );
             // A customer with rate about x/T keeps buying at that rate while alive.
             let rate = (0.243 + x) / (4.414 + 365.0);
             assert!(e <= 52.0 * rate * 1.0001 && e > 0.0, "E = {e}");
@@ -132,10 +188,24 @@ fn bgbb_empty_sum_contributes_nothing() {
     // Source: peer-faults.json, lifetimes#143 (mpmath term-by-term sums).
     let c = case("BG/BB", "numeric overflow");
     let p = &c["input"]["params"];
-    let m = BetaGeoBetaBinom::new(f(&p["alpha"]), f(&p["beta"]), f(&p["gamma"]), f(&p["delta"])).unwrap();
-    for (k, cust) in c["input"]["customers"].as_array().unwrap().iter().enumerate() {
+    let m = BetaGeoBetaBinom::new(
+        f(&p["alpha"]),
+        f(&p["beta"]),
+        f(&p["gamma"]),
+        f(&p["delta"]),
+    )
+    .unwrap();
+    for (k, cust) in c["input"]["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
         let ll = m.log_likelihood_one(f(&cust["x"]), f(&cust["t_x"]), f(&cust["n"]));
-        assert!((ll - f(&c["expected"]["loglik"][k])).abs() < 1e-9, "loglik {k}: {ll}");
+        assert!(
+            (ll - f(&c["expected"]["loglik"][k])).abs() < 1e-9,
+            "loglik {k}: {ll}"
+        );
     }
     // Same kind: every t_x = n pattern for other n is finite, and a fit on
     // data where everyone transacted in the last period runs.
@@ -150,13 +220,34 @@ fn p_alive_convention_bgnbd_vs_mbgnbd() {
     // Source: peer-faults.json, lifetimes#239 et al. BG/NBD: exactly 1 for x = 0.
     let c = case("BG/NBD vs MBG/NBD", "degenerate data / convention");
     let p = &c["input"]["params"];
-    let bg = BetaGeo::new(f(&p["r"]), f(&p["alpha"]), f(&p["a"]), f(&p["b"]), Variant::BgNbd).unwrap();
-    let mbg = BetaGeo { variant: Variant::MbgNbd, ..bg };
-    for (k, cust) in c["input"]["customers"].as_array().unwrap().iter().enumerate() {
+    let bg = BetaGeo::new(
+        f(&p["r"]),
+        f(&p["alpha"]),
+        f(&p["a"]),
+        f(&p["b"]),
+        Variant::BgNbd,
+    )
+    .unwrap();
+    let mbg = BetaGeo {
+        variant: Variant::MbgNbd,
+        ..bg
+    };
+    for (k, cust) in c["input"]["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
         let (x, tx, t) = (f(&cust["x"]), f(&cust["t_x"]), f(&cust["T"]));
-        assert_eq!(bg.probability_alive_one(x, tx, t), f(&c["expected"]["bgnbd_p_alive"][k]));
+        assert_eq!(
+            bg.probability_alive_one(x, tx, t),
+            f(&c["expected"]["bgnbd_p_alive"][k])
+        );
         let got = mbg.probability_alive_one(x, tx, t);
-        assert!((got - f(&c["expected"]["mbgnbd_p_alive"][k])).abs() < 1e-12, "mbg {k}: {got}");
+        assert!(
+            (got - f(&c["expected"]["mbgnbd_p_alive"][k])).abs() < 1e-12,
+            "mbg {k}: {got}"
+        );
     }
 }
 
@@ -191,17 +282,36 @@ fn recency_above_t_is_a_named_error() {
 fn sbg_keeps_survivor_term() {
     // Source: peer-faults.json, pymc-marketing PR #32 (own MLE with mpmath).
     let c = case("sBG", "convergence");
-    for (key, segment) in [("survivors_regular", "regular"), ("survivors_high_end", "high_end")] {
+    for (key, segment) in [
+        ("survivors_regular", "regular"),
+        ("survivors_high_end", "high_end"),
+    ] {
         let survivors: Vec<f64> = c["input"][key].as_array().unwrap().iter().map(f).collect();
         let fit = ShiftedBetaGeometric::fit_survivors(&survivors, &FitOptions::default()).unwrap();
         let e = &c["expected"][segment];
         assert!(fit.report.converged && fit.report.boundary.is_none());
-        assert!((fit.model.alpha - f(&e["alpha"])).abs() < 1e-3, "{segment} alpha {}", fit.model.alpha);
-        assert!((fit.model.beta - f(&e["beta"])).abs() < 1e-3, "{segment} beta {}", fit.model.beta);
-        assert!((fit.report.log_likelihood - f(&e["loglik"])).abs() < 1e-4, "{segment} loglik");
+        assert!(
+            (fit.model.alpha - f(&e["alpha"])).abs() < 1e-3,
+            "{segment} alpha {}",
+            fit.model.alpha
+        );
+        assert!(
+            (fit.model.beta - f(&e["beta"])).abs() < 1e-3,
+            "{segment} beta {}",
+            fit.model.beta
+        );
+        assert!(
+            (fit.report.log_likelihood - f(&e["loglik"])).abs() < 1e-4,
+            "{segment} loglik"
+        );
     }
     // Same kind on individual records: expand the regular cohort into durations.
-    let survivors: Vec<f64> = c["input"]["survivors_regular"].as_array().unwrap().iter().map(f).collect();
+    let survivors: Vec<f64> = c["input"]["survivors_regular"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(f)
+        .collect();
     let mut durations = Vec::new();
     let mut churned = Vec::new();
     for t in 1..survivors.len() {
@@ -214,7 +324,8 @@ fn sbg_keeps_survivor_term() {
         durations.push((survivors.len() - 1) as f64);
         churned.push(false);
     }
-    let fit = ShiftedBetaGeometric::fit_durations(&durations, &churned, &FitOptions::default()).unwrap();
+    let fit =
+        ShiftedBetaGeometric::fit_durations(&durations, &churned, &FitOptions::default()).unwrap();
     assert!((fit.model.alpha - f(&c["expected"]["regular"]["alpha"])).abs() < 1e-3);
     assert!((fit.model.beta - f(&c["expected"]["regular"]["beta"])).abs() < 1e-3);
 }
@@ -230,10 +341,18 @@ fn bgnbd_boundary_is_flagged_not_crashed() {
     let data = Summary::new(&x, &tx, &t, None).unwrap();
     let fit = BetaGeo::fit(&data, Variant::BgNbd, &FitOptions::default()).unwrap();
     assert!(fit.report.converged, "{:?}", fit.report);
-    let advice = fit.report.boundary.clone().expect("boundary must be flagged");
+    let advice = fit
+        .report
+        .boundary
+        .clone()
+        .expect("boundary must be flagged");
     assert!(advice.contains("dropout"), "{advice}");
     let sup = f(&c["expected"]["sup_loglik"]);
-    assert!((fit.report.log_likelihood - sup).abs() < 1e-3, "loglik {} vs sup {sup}", fit.report.log_likelihood);
+    assert!(
+        (fit.report.log_likelihood - sup).abs() < 1e-3,
+        "loglik {} vs sup {sup}",
+        fit.report.log_likelihood
+    );
     for p in fit.model.probability_alive(&x, &tx, &t).unwrap() {
         assert!(p > 0.999, "P(alive) {p}");
     }
@@ -247,7 +366,11 @@ fn bgnbd_boundary_is_flagged_not_crashed() {
             Variant::BgNbd,
         )
         .unwrap();
-        let ll: f64 = m.log_likelihood_individual(&x, &tx, &t).unwrap().iter().sum();
+        let ll: f64 = m
+            .log_likelihood_individual(&x, &tx, &t)
+            .unwrap()
+            .iter()
+            .sum();
         // The reference maximises over (r, alpha) at each (a, b); at the sup
         // values of r and alpha the likelihood is at most the reference.
         assert!(ll <= f(&point["loglik"]) + 1e-9, "{ll}");

@@ -20,7 +20,10 @@ fn finite_difference(f: &dyn Fn(&[f64]) -> f64, theta: &[f64]) -> Vec<f64> {
 fn summary(rows: &[(u32, f64, f64)]) -> Summary {
     let x: Vec<f64> = rows.iter().map(|r| r.0 as f64).collect();
     let t: Vec<f64> = rows.iter().map(|r| r.2).collect();
-    let tx: Vec<f64> = rows.iter().map(|r| if r.0 == 0 { 0.0 } else { r.1 * r.2 }).collect();
+    let tx: Vec<f64> = rows
+        .iter()
+        .map(|r| if r.0 == 0 { 0.0 } else { r.1 * r.2 })
+        .collect();
     Summary::new(&x, &tx, &t, None).unwrap()
 }
 

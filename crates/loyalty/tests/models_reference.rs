@@ -7,7 +7,10 @@ use loyalty::models::{
 use serde_json::Value;
 
 fn reference() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/reference/clv.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/reference/clv.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -34,7 +37,10 @@ fn columns(rel: &str, names: &[&str]) -> Vec<Vec<f64>> {
 }
 
 fn cdnow() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-    let c = columns("cdnow/cdnow_customers_summary.csv", &["frequency", "recency", "T"]);
+    let c = columns(
+        "cdnow/cdnow_customers_summary.csv",
+        &["frequency", "recency", "T"],
+    );
     (c[0].clone(), c[1].clone(), c[2].clone())
 }
 
@@ -74,17 +80,32 @@ fn check_beta_geo(case: &str, variant: Variant) {
         // clv.json tolerances: parameters relative 1e-3.
         close_rel(fit.report.params[i], f(&case["params"][name]), 1e-3, name);
         // Standard errors from lifetimes' numerical Hessian: relative 1e-2.
-        close_rel(se[i], f(&case["standard_errors"][name]), 1e-2, &format!("se {name}"));
+        close_rel(
+            se[i],
+            f(&case["standard_errors"][name]),
+            1e-2,
+            &format!("se {name}"),
+        );
     }
     // Log-likelihood SUM: absolute 1e-2.
-    close_abs(fit.report.log_likelihood, f(&case["log_likelihood_sum"]), 1e-2, "loglik");
+    close_abs(
+        fit.report.log_likelihood,
+        f(&case["log_likelihood_sum"]),
+        1e-2,
+        "loglik",
+    );
     let p = &case["params"];
     let model = BetaGeo::new(f(&p["r"]), f(&p["alpha"]), f(&p["a"]), f(&p["b"]), variant).unwrap();
     for row in case["per_customer"].as_array().unwrap() {
         let i = row_of(row["ID"].as_u64().unwrap());
         let (xi, txi, ti) = (x[i], tx[i], t[i]);
         // Per-customer predictions at the stated parameters: relative 1e-4.
-        close_rel(model.probability_alive_one(xi, txi, ti), f(&row["p_alive"]), 1e-4, "p_alive");
+        close_rel(
+            model.probability_alive_one(xi, txi, ti),
+            f(&row["p_alive"]),
+            1e-4,
+            "p_alive",
+        );
         close_rel(
             model.expected_purchases_one(39.0, xi, txi, ti),
             f(&row["cond_exp_purchases_t39"]),
@@ -118,11 +139,24 @@ fn bgnbd_unconditional_matches_hardie_sheet() {
     // quoted in lifetimes tests), at the bgnbd_cdnow fit; 4 decimals published.
     let r = reference();
     let p = &r["bgnbd_cdnow"]["params"];
-    let model = BetaGeo::new(f(&p["r"]), f(&p["alpha"]), f(&p["a"]), f(&p["b"]), Variant::BgNbd).unwrap();
+    let model = BetaGeo::new(
+        f(&p["r"]),
+        f(&p["alpha"]),
+        f(&p["a"]),
+        f(&p["b"]),
+        Variant::BgNbd,
+    )
+    .unwrap();
     let ts = [0.1429, 1.0, 3.0, 31.8571, 32.0, 78.0];
-    let expected = &r["published"]["bgnbd_cdnow_hardie_excel"]["E[X(t)] at t=[0.1429,1,3,31.8571,32,78]"];
+    let expected =
+        &r["published"]["bgnbd_cdnow_hardie_excel"]["E[X(t)] at t=[0.1429,1,3,31.8571,32,78]"];
     for (k, &t) in ts.iter().enumerate() {
-        close_abs(model.expected_purchases_new_customer(t).unwrap(), f(&expected[k]), 1e-3, "E[X(t)]");
+        close_abs(
+            model.expected_purchases_new_customer(t).unwrap(),
+            f(&expected[k]),
+            1e-3,
+            "E[X(t)]",
+        );
     }
 }
 
@@ -139,7 +173,12 @@ fn pareto_nbd_cdnow_matches_references() {
     for (i, name) in ["r", "alpha", "s", "beta"].iter().enumerate() {
         close_rel(fit.report.params[i], f(&case["params"][name]), 1e-2, name);
     }
-    close_abs(fit.report.log_likelihood, f(&case["log_likelihood_sum"]), 1e-2, "loglik");
+    close_abs(
+        fit.report.log_likelihood,
+        f(&case["log_likelihood_sum"]),
+        1e-2,
+        "loglik",
+    );
     // CLVTools' own standard errors (clv.json published.pareto_nbd_cdnow); the
     // surface is flat in beta, so compare within 5%.
     let se = fit.report.standard_errors.clone().unwrap();
@@ -152,7 +191,12 @@ fn pareto_nbd_cdnow_matches_references() {
     for row in case["per_customer"].as_array().unwrap() {
         let i = row_of(row["ID"].as_u64().unwrap());
         let (xi, txi, ti) = (x[i], tx[i], t[i]);
-        close_rel(model.probability_alive_one(xi, txi, ti), f(&row["p_alive"]), 1e-4, "p_alive");
+        close_rel(
+            model.probability_alive_one(xi, txi, ti),
+            f(&row["p_alive"]),
+            1e-4,
+            "p_alive",
+        );
         close_rel(
             model.expected_purchases_one(39.0, xi, txi, ti),
             f(&row["cond_exp_purchases_t39"]),
@@ -169,7 +213,9 @@ fn pareto_nbd_cdnow_matches_references() {
     // At the BTYD walkthrough parameters 0.5534, 10.5802, 0.6061, 11.6562.
     let published = &case["at_published_params_0.5534_10.5802_0.6061_11.6562"];
     let m = ParetoNbd::new(0.5534, 10.5802, 0.6061, 11.6562).unwrap();
-    let ll: f64 = (0..x.len()).map(|i| m.log_likelihood_one(x[i], tx[i], t[i])).sum();
+    let ll: f64 = (0..x.len())
+        .map(|i| m.log_likelihood_one(x[i], tx[i], t[i]))
+        .sum();
     close_abs(ll, f(&published["ll_sum"]), 1e-2, "loglik at published");
     close_rel(
         m.probability_alive_one(26.0, 30.86, 31.0),
@@ -207,19 +253,35 @@ fn gamma_gamma_cdnow_matches_fader_hardie() {
     // Source: clv.json gamma_gamma_cdnow (Fader & Hardie 2013 note; lifetimes refit).
     let reference = reference();
     let case = &reference["gamma_gamma_cdnow"];
-    let c = columns("cdnow/cdnow_customers_summary_with_transactions.csv", &["x", "zbar"]);
+    let c = columns(
+        "cdnow/cdnow_customers_summary_with_transactions.csv",
+        &["x", "zbar"],
+    );
     let fit = GammaGamma::fit(&c[0], &c[1], None, &FitOptions::default()).unwrap();
     assert!(fit.report.converged, "{:?}", fit.report);
     assert_eq!(fit.report.n, 946.0);
     let se = fit.report.standard_errors.clone().unwrap();
     for (i, name) in ["p", "q", "v"].iter().enumerate() {
         close_rel(fit.report.params[i], f(&case["params"][name]), 1e-3, name);
-        close_rel(se[i], f(&case["standard_errors"][name]), 1e-2, &format!("se {name}"));
+        close_rel(
+            se[i],
+            f(&case["standard_errors"][name]),
+            1e-2,
+            &format!("se {name}"),
+        );
     }
-    close_abs(fit.report.log_likelihood, f(&case["log_likelihood_sum"]), 1e-2, "loglik");
+    close_abs(
+        fit.report.log_likelihood,
+        f(&case["log_likelihood_sum"]),
+        1e-2,
+        "loglik",
+    );
     let p = &case["params"];
     let model = GammaGamma::new(f(&p["p"]), f(&p["q"]), f(&p["v"])).unwrap();
-    for row in case["conditional_expected_average_profit"].as_array().unwrap() {
+    for row in case["conditional_expected_average_profit"]
+        .as_array()
+        .unwrap()
+    {
         let got = model
             .expected_spend(&[f(&row["frequency"])], &[f(&row["monetary_value"])])
             .unwrap()[0];
@@ -238,19 +300,38 @@ fn bgbb_donations_matches_fader_hardie_shang() {
     // Source: clv.json bgbb_donations (Fader, Hardie & Shang 2010; lifetimes refit).
     let reference = reference();
     let case = &reference["bgbb_donations"];
-    let c = columns("donations/donations.csv", &["frequency", "recency", "periods", "weights"]);
-    let fit = BetaGeoBetaBinom::fit(&c[0], &c[1], &c[2], Some(&c[3]), &FitOptions::default()).unwrap();
+    let c = columns(
+        "donations/donations.csv",
+        &["frequency", "recency", "periods", "weights"],
+    );
+    let fit =
+        BetaGeoBetaBinom::fit(&c[0], &c[1], &c[2], Some(&c[3]), &FitOptions::default()).unwrap();
     assert!(fit.report.converged);
     assert_eq!(fit.report.n, 11104.0);
     let se = fit.report.standard_errors.clone().unwrap();
     for (i, name) in ["alpha", "beta", "gamma", "delta"].iter().enumerate() {
         close_rel(fit.report.params[i], f(&case["params"][name]), 1e-3, name);
-        close_rel(se[i], f(&case["standard_errors"][name]), 1e-2, &format!("se {name}"));
+        close_rel(
+            se[i],
+            f(&case["standard_errors"][name]),
+            1e-2,
+            &format!("se {name}"),
+        );
     }
-    close_abs(fit.report.log_likelihood, f(&case["log_likelihood_sum"]), 1e-2, "loglik");
+    close_abs(
+        fit.report.log_likelihood,
+        f(&case["log_likelihood_sum"]),
+        1e-2,
+        "loglik",
+    );
     let p = &case["params"];
-    let model =
-        BetaGeoBetaBinom::new(f(&p["alpha"]), f(&p["beta"]), f(&p["gamma"]), f(&p["delta"])).unwrap();
+    let model = BetaGeoBetaBinom::new(
+        f(&p["alpha"]),
+        f(&p["beta"]),
+        f(&p["gamma"]),
+        f(&p["delta"]),
+    )
+    .unwrap();
     for row in case["per_pattern"].as_array().unwrap() {
         let (x, tx, n) = (f(&row["frequency"]), f(&row["recency"]), f(&row["periods"]));
         close_rel(
@@ -271,16 +352,36 @@ fn bgbb_donations_matches_fader_hardie_shang() {
     let m = BetaGeoBetaBinom::new(1.204, 0.75, 0.657, 2.783).unwrap();
     let alive = &published["P(alive in 2002) (x,t_x)=(0,0),(2,4),(6,6)"];
     for (k, (x, tx)) in [(0.0, 0.0), (2.0, 4.0), (6.0, 6.0)].iter().enumerate() {
-        close_abs(m.probability_alive_one(1.0, *x, *tx, 6.0), f(&alive[k]), 0.005, "P(alive 2002)");
+        close_abs(
+            m.probability_alive_one(1.0, *x, *tx, 6.0),
+            f(&alive[k]),
+            0.005,
+            "P(alive 2002)",
+        );
     }
     // The sheet's total is at the unrounded fit.
     let total: f64 = (0..c[0].len())
         .map(|i| c[3][i] * model.expected_purchases_one(5.0, c[0][i], c[1][i], c[2][i]))
         .sum();
-    close_abs(total, f(&published["sum_weighted_E[X(n,n+5)|...]"]), 0.5, "sum E[X(n,n+5)]");
+    close_abs(
+        total,
+        f(&published["sum_weighted_E[X(n,n+5)|...]"]),
+        0.5,
+        "sum E[X(n,n+5)]",
+    );
     let counts = &published["E[#customers with x=0 and x=6 in first 6 periods]"];
-    close_abs(11104.0 * model.probability_of_n_purchases(0, 6.0).unwrap(), f(&counts[0]), 0.5, "P(X=0)");
-    close_abs(11104.0 * model.probability_of_n_purchases(6, 6.0).unwrap(), f(&counts[1]), 0.5, "P(X=6)");
+    close_abs(
+        11104.0 * model.probability_of_n_purchases(0, 6.0).unwrap(),
+        f(&counts[0]),
+        0.5,
+        "P(X=0)",
+    );
+    close_abs(
+        11104.0 * model.probability_of_n_purchases(6, 6.0).unwrap(),
+        f(&counts[1]),
+        0.5,
+        "P(X=6)",
+    );
 }
 
 #[test]
@@ -296,18 +397,38 @@ fn sbg_fader_hardie_2007_fit() {
     assert!(fit.report.converged);
     close_rel(fit.model.alpha, f(&case["alpha"]), 1e-3, "alpha");
     close_rel(fit.model.beta, f(&case["beta"]), 1e-3, "beta");
-    close_abs(fit.report.log_likelihood, f(&case["log_likelihood_sum"]), 1e-2, "loglik");
+    close_abs(
+        fit.report.log_likelihood,
+        f(&case["log_likelihood_sum"]),
+        1e-2,
+        "loglik",
+    );
     let curve = fit.model.survival_curve(12).unwrap();
-    for (t, v) in case["projected_survivors_0_to_12"].as_array().unwrap().iter().enumerate() {
+    for (t, v) in case["projected_survivors_0_to_12"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
         close_rel(1000.0 * curve[t], f(v), 1e-3, "projected survivors");
     }
-    close_rel(fit.model.del(0.1).unwrap(), f(&case["DEL_d0.10"]), 1e-3, "DEL");
+    close_rel(
+        fit.model.del(0.1).unwrap(),
+        f(&case["DEL_d0.10"]),
+        1e-3,
+        "DEL",
+    );
     for (n, v) in case["DERL_d0.10_by_n"].as_object().unwrap() {
         let n: usize = n.parse().unwrap();
         close_rel(fit.model.derl(0.1, n - 1).unwrap(), f(v), 1e-3, "DERL");
     }
     let high = &reference["sbg_fh2007"]["highend_published"];
-    let survivors: Vec<f64> = high["survivors_year0_to_7"].as_array().unwrap().iter().map(f).collect();
+    let survivors: Vec<f64> = high["survivors_year0_to_7"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(f)
+        .collect();
     let fit = ShiftedBetaGeometric::fit_survivors(&survivors, &FitOptions::default()).unwrap();
     close_abs(fit.model.alpha, f(&high["alpha"]), 1e-3, "alpha high end");
     close_abs(fit.model.beta, f(&high["beta"]), 1e-3, "beta high end");

@@ -134,7 +134,13 @@ fn bgbb_fit(args: &Value) -> Result<Value, Failure> {
     let tx: Vec<f64> = arg(args, "recency")?;
     let n: Vec<f64> = arg(args, "n_periods")?;
     let w: Option<Vec<f64>> = arg_or(args, "weights", None)?;
-    to_value(BetaGeoBetaBinom::fit(&x, &tx, &n, w.as_deref(), &options(args)?))
+    to_value(BetaGeoBetaBinom::fit(
+        &x,
+        &tx,
+        &n,
+        w.as_deref(),
+        &options(args)?,
+    ))
 }
 
 fn sbg_fit(args: &Value) -> Result<Value, Failure> {
@@ -145,7 +151,9 @@ fn sbg_fit(args: &Value) -> Result<Value, Failure> {
     }
     let durations: Vec<f64> = arg(args, "durations")?;
     let churned: Vec<bool> = arg(args, "churned")?;
-    to_value(ShiftedBetaGeometric::fit_durations(&durations, &churned, &options))
+    to_value(ShiftedBetaGeometric::fit_durations(
+        &durations, &churned, &options,
+    ))
 }
 
 #[derive(Deserialize)]

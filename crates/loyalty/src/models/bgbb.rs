@@ -56,14 +56,17 @@ pub fn validate(frequency: &[f64], recency: &[f64], n_periods: &[f64]) -> Result
     check_finite("recency", recency)?;
     check_finite("n_periods", n_periods)?;
     let rules: [(&str, &dyn Fn(f64, f64, f64) -> bool); 6] = [
-        ("a value is not an integer (BG/BB counts whole periods)", &|x, tx, n| {
-            x.fract() != 0.0 || tx.fract() != 0.0 || n.fract() != 0.0
-        }),
+        (
+            "a value is not an integer (BG/BB counts whole periods)",
+            &|x, tx, n| x.fract() != 0.0 || tx.fract() != 0.0 || n.fract() != 0.0,
+        ),
         ("frequency < 0", &|x, _, _| x < 0.0),
         ("n_periods < 1", &|_, _, n| n < 1.0),
         ("recency > n_periods", &|_, tx, n| tx > n),
         ("frequency > recency", &|x, tx, _| x > tx),
-        ("frequency = 0 but recency > 0", &|x, tx, _| x == 0.0 && tx > 0.0),
+        ("frequency = 0 but recency > 0", &|x, tx, _| {
+            x == 0.0 && tx > 0.0
+        }),
     ];
     let mut reasons = Vec::new();
     let mut all_rows = Vec::new();
@@ -97,7 +100,12 @@ impl BetaGeoBetaBinom {
     /// # Errors
     /// [`Error::InvalidParameter`] for a parameter that is not finite and > 0.
     pub fn new(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self> {
-        for (name, v) in [("alpha", alpha), ("beta", beta), ("gamma", gamma), ("delta", delta)] {
+        for (name, v) in [
+            ("alpha", alpha),
+            ("beta", beta),
+            ("gamma", gamma),
+            ("delta", delta),
+        ] {
             if !(v.is_finite() && v > 0.0) {
                 return Err(Error::invalid_parameter(name, v, "a finite number > 0"));
             }
@@ -135,14 +143,17 @@ impl BetaGeoBetaBinom {
     /// As [`validate`].
     pub fn log_likelihood_individual(&self, x: &[f64], t_x: &[f64], n: &[f64]) -> Result<Vec<f64>> {
         validate(x, t_x, n)?;
-        Ok((0..x.len()).map(|i| self.log_likelihood_one(x[i], t_x[i], n[i])).collect())
+        Ok((0..x.len())
+            .map(|i| self.log_likelihood_one(x[i], t_x[i], n[i]))
+            .collect())
     }
 
     /// Probability that the customer is alive at opportunity `n + m`,
     /// without checks (FHS 2010, eq. 11 shifted by `m`).
     pub fn probability_alive_one(&self, m: f64, x: f64, t_x: f64, n: f64) -> f64 {
         let (a, b, g, d) = (self.alpha, self.beta, self.gamma, self.delta);
-        (ln_beta(a + x, b + n - x) - ln_beta(a, b) + ln_beta(g, d + n + m) - ln_beta(g, d)
+        (ln_beta(a + x, b + n - x) - ln_beta(a, b) + ln_beta(g, d + n + m)
+            - ln_beta(g, d)
             - self.log_likelihood_one(x, t_x, n))
         .exp()
     }
@@ -156,7 +167,9 @@ impl BetaGeoBetaBinom {
     pub fn probability_alive(&self, m: f64, x: &[f64], t_x: &[f64], n: &[f64]) -> Result<Vec<f64>> {
         check_periods("m_periods_in_future", m)?;
         validate(x, t_x, n)?;
-        Ok((0..x.len()).map(|i| self.probability_alive_one(m, x[i], t_x[i], n[i])).collect())
+        Ok((0..x.len())
+            .map(|i| self.probability_alive_one(m, x[i], t_x[i], n[i]))
+            .collect())
     }
 
     /// Expected transactions in the next `n_star` opportunities, without
@@ -166,9 +179,10 @@ impl BetaGeoBetaBinom {
         if n_star == 0.0 {
             return 0.0;
         }
-        let lead = ln_beta(a + x + 1.0, b + n - x) - ln_beta(a, b) - self.log_likelihood_one(x, t_x, n)
-            + ln_gamma(g + d)
-            - ln_gamma(1.0 + d);
+        let lead =
+            ln_beta(a + x + 1.0, b + n - x) - ln_beta(a, b) - self.log_likelihood_one(x, t_x, n)
+                + ln_gamma(g + d)
+                - ln_gamma(1.0 + d);
         lead.exp() * telescoped_bracket(g, d, n, n_star)
     }
 
@@ -178,10 +192,18 @@ impl BetaGeoBetaBinom {
     /// # Errors
     /// As [`validate`], and [`Error::InvalidParameter`] for `n_star` not a
     /// whole number `>= 0`.
-    pub fn expected_purchases(&self, n_star: f64, x: &[f64], t_x: &[f64], n: &[f64]) -> Result<Vec<f64>> {
+    pub fn expected_purchases(
+        &self,
+        n_star: f64,
+        x: &[f64],
+        t_x: &[f64],
+        n: &[f64],
+    ) -> Result<Vec<f64>> {
         check_periods("t", n_star)?;
         validate(x, t_x, n)?;
-        Ok((0..x.len()).map(|i| self.expected_purchases_one(n_star, x[i], t_x[i], n[i])).collect())
+        Ok((0..x.len())
+            .map(|i| self.expected_purchases_one(n_star, x[i], t_x[i], n[i]))
+            .collect())
     }
 
     /// Expected transactions of a new customer in the first `n`
@@ -206,15 +228,23 @@ impl BetaGeoBetaBinom {
         check_periods("t", n)?;
         let xf = x as f64;
         if xf > n {
-            return Err(Error::invalid_parameter("n", x, format!("at most t = {n} transactions")));
+            return Err(Error::invalid_parameter(
+                "n",
+                x,
+                format!("at most t = {n} transactions"),
+            ));
         }
         let (a, b, g, d) = (self.alpha, self.beta, self.gamma, self.delta);
         let base = -ln_beta(a, b) - ln_beta(g, d);
-        let ln_choose = |i: f64, k: f64| ln_gamma(i + 1.0) - ln_gamma(k + 1.0) - ln_gamma(i - k + 1.0);
-        let mut terms = vec![ln_choose(n, xf) + ln_beta(a + xf, b + n - xf) + ln_beta(g, d + n) + base];
+        let ln_choose =
+            |i: f64, k: f64| ln_gamma(i + 1.0) - ln_gamma(k + 1.0) - ln_gamma(i - k + 1.0);
+        let mut terms =
+            vec![ln_choose(n, xf) + ln_beta(a + xf, b + n - xf) + ln_beta(g, d + n) + base];
         let mut i = xf;
         while i < n {
-            terms.push(ln_choose(i, xf) + ln_beta(a + xf, b + i - xf) + ln_beta(g + 1.0, d + i) + base);
+            terms.push(
+                ln_choose(i, xf) + ln_beta(a + xf, b + i - xf) + ln_beta(g + 1.0, d + i) + base,
+            );
             i += 1.0;
         }
         Ok(log_sum_exp(&terms).exp())
@@ -285,7 +315,16 @@ impl BetaGeoBetaBinom {
         };
         let names = ["alpha", "beta", "gamma", "delta"];
         let boundary = |p: &[f64]| extreme_parameter(&names, p);
-        let report = run_fit("BG/BB", &names, &f, &[1.0, 1.0, 1.0, 1.0], total, rows.len(), options, &boundary)?;
+        let report = run_fit(
+            "BG/BB",
+            &names,
+            &f,
+            &[1.0, 1.0, 1.0, 1.0],
+            total,
+            rows.len(),
+            options,
+            &boundary,
+        )?;
         let p = &report.params;
         Ok(BetaGeoBetaBinomFit {
             model: BetaGeoBetaBinom {
@@ -318,6 +357,10 @@ fn check_periods(name: &str, v: f64) -> Result<()> {
     if v.is_finite() && v >= 0.0 && v.fract() == 0.0 {
         Ok(())
     } else {
-        Err(Error::invalid_parameter(name, v, "a whole number of periods >= 0"))
+        Err(Error::invalid_parameter(
+            name,
+            v,
+            "a whole number of periods >= 0",
+        ))
     }
 }

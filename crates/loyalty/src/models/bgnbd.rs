@@ -272,7 +272,8 @@ impl BetaGeo {
         let k = self.variant.k();
         let log_p0 = r * (alpha / (alpha + t)).ln();
         let log_q = (t / (alpha + t)).ln();
-        let log_nbd = |j: f64| ln_gamma(r + j) - ln_gamma(r) - ln_gamma(j + 1.0) + log_p0 + j * log_q;
+        let log_nbd =
+            |j: f64| ln_gamma(r + j) - ln_gamma(r) - ln_gamma(j + 1.0) + log_p0 + j * log_q;
         let first = (ln_beta(a, b + nf + k) - ln_beta(a, b) + log_nbd(nf)).exp();
         if self.variant == Variant::BgNbd && n == 0 {
             return Ok(first);
@@ -292,7 +293,12 @@ impl BetaGeo {
         data: &Summary,
         variant: Variant,
     ) -> f64 {
-        let (r, alpha, a, b) = (theta[0].exp(), theta[1].exp(), theta[2].exp(), theta[3].exp());
+        let (r, alpha, a, b) = (
+            theta[0].exp(),
+            theta[1].exp(),
+            theta[2].exp(),
+            theta[3].exp(),
+        );
         if ![r, alpha, a, b].iter().all(|v| v.is_finite() && *v > 0.0) {
             return f64::NEG_INFINITY;
         }
@@ -390,7 +396,8 @@ impl BetaGeo {
             .sum::<f64>()
             / data.total_weight;
         let start = [1.0, mean_t.max(1e-3), 1.0, 1.0];
-        let f = |theta: &[f64], grad: &mut [f64]| Self::mean_log_likelihood(theta, grad, data, variant);
+        let f =
+            |theta: &[f64], grad: &mut [f64]| Self::mean_log_likelihood(theta, grad, data, variant);
         let names = ["r", "alpha", "a", "b"];
         let boundary = |p: &[f64]| {
             if p[2] / (p[2] + p[3]) < 1e-4 {
@@ -441,4 +448,3 @@ pub(crate) fn check_horizon(t: f64) -> Result<()> {
         ))
     }
 }
-

@@ -70,7 +70,11 @@ impl ClvOptions {
     /// [`Error::InvalidParameter`] naming the bad option.
     pub fn validate(&self) -> Result<()> {
         if self.horizon == 0 {
-            return Err(Error::invalid_parameter("horizon", self.horizon, "at least 1 period"));
+            return Err(Error::invalid_parameter(
+                "horizon",
+                self.horizon,
+                "at least 1 period",
+            ));
         }
         if !(self.period_length.is_finite() && self.period_length > 0.0) {
             return Err(Error::invalid_parameter(
@@ -87,7 +91,11 @@ impl ClvOptions {
             ));
         }
         if !self.margin.is_finite() {
-            return Err(Error::invalid_parameter("margin", self.margin, "a finite share of spend, e.g. 0.3"));
+            return Err(Error::invalid_parameter(
+                "margin",
+                self.margin,
+                "a finite share of spend, e.g. 0.3",
+            ));
         }
         Ok(())
     }
@@ -115,7 +123,11 @@ impl TransactionModel for ParetoNbd {
 /// Discounted value of a stream of transactions worth `value_per_purchase`
 /// each, whose cumulative expected count over the next `t` units is
 /// `expected(t)`.
-pub fn discounted_value(expected: &dyn Fn(f64) -> f64, value_per_purchase: f64, options: &ClvOptions) -> f64 {
+pub fn discounted_value(
+    expected: &dyn Fn(f64) -> f64,
+    value_per_purchase: f64,
+    options: &ClvOptions,
+) -> f64 {
     let length = options.period_length;
     let d = options.discount_rate;
     let mut total = 0.0;
@@ -160,11 +172,17 @@ pub fn customer_lifetime_value(
 ) -> Result<Vec<f64>> {
     options.validate()?;
     super::data::validate(frequency, recency, age)?;
-    check_same_len("frequency", frequency.len(), "monetary_value", monetary_value.len())?;
+    check_same_len(
+        "frequency",
+        frequency.len(),
+        "monetary_value",
+        monetary_value.len(),
+    )?;
     let spend_values = spend.expected_spend(frequency, monetary_value)?;
     Ok((0..frequency.len())
         .map(|i| {
-            let expected = |t: f64| transactions.expected_purchases_one(t, frequency[i], recency[i], age[i]);
+            let expected =
+                |t: f64| transactions.expected_purchases_one(t, frequency[i], recency[i], age[i]);
             discounted_value(&expected, options.margin * spend_values[i], options)
         })
         .collect())

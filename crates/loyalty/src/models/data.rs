@@ -203,8 +203,12 @@ mod tests {
     #[test]
     fn validation_names_each_rule_and_row() {
         // CLVTools#100: recency 97.42857 > T 97.28571 must be a data error.
-        let err = validate(&[254.0, -1.0, 2.0], &[97.42857, 0.0, 0.0], &[97.28571, 5.0, 5.0])
-            .unwrap_err();
+        let err = validate(
+            &[254.0, -1.0, 2.0],
+            &[97.42857, 0.0, 0.0],
+            &[97.28571, 5.0, 5.0],
+        )
+        .unwrap_err();
         let text = err.to_string();
         assert!(text.contains("recency > T in rows [0]"), "{text}");
         assert!(text.contains("frequency < 0 in rows [1]"), "{text}");

@@ -171,6 +171,28 @@ impl FitReport {
     }
 }
 
+impl FitReport {
+    /// Draws parameter vectors from the normal approximation of the
+    /// log-parameters (mean at the fit, covariance the inverse observed
+    /// information), for intervals of derived quantities by simulation.
+    /// `None` when the information matrix is not invertible.
+    pub fn parameter_draws(&self, draws: usize, seed: u64) -> Option<Vec<Vec<f64>>> {
+        use rand::Rng;
+        let cov = self.log_covariance.as_ref()?;
+        let n = self.params.len();
+        let matrix = DMatrix::from_fn(n, n, |i, j| cov[i][j]);
+        let lower = matrix.cholesky()?.l();
+        let mut rng = crate::math::seeded_rng(seed);
+        let mut out = Vec::with_capacity(draws);
+        for _ in 0..draws {
+            let z = DVector::from_fn(n, |_, _| rng.sample::<f64, _>(rand_distr::StandardNormal));
+            let shift = &lower * z;
+            out.push((0..n).map(|i| self.params[i] * shift[i].exp()).collect());
+        }
+        Some(out)
+    }
+}
+
 /// Result of [`maximise`] before the model adds names and diagnosis.
 #[derive(Debug, Clone)]
 pub struct Optimum {
@@ -413,9 +435,11 @@ pub fn run_fit(
                 .into(),
         );
     }
-    let standard_errors = cov
-        .as_ref()
-        .map(|c| (0..params.len()).map(|i| params[i] * c[(i, i)].max(0.0).sqrt()).collect());
+    let standard_errors = cov.as_ref().map(|c| {
+        (0..params.len())
+            .map(|i| params[i] * c[(i, i)].max(0.0).sqrt())
+            .collect()
+    });
     let log_covariance = cov.as_ref().map(|c| {
         (0..params.len())
             .map(|i| (0..params.len()).map(|j| c[(i, j)]).collect())

@@ -47,7 +47,12 @@ pub struct GammaGammaFit {
 /// # Errors
 /// [`Error::InvalidData`] naming the offending rows.
 pub fn validate(frequency: &[f64], monetary_value: &[f64]) -> Result<()> {
-    check_same_len("frequency", frequency.len(), "monetary_value", monetary_value.len())?;
+    check_same_len(
+        "frequency",
+        frequency.len(),
+        "monetary_value",
+        monetary_value.len(),
+    )?;
     check_not_empty("frequency", frequency.len())?;
     check_finite("frequency", frequency)?;
     check_finite("monetary_value", monetary_value)?;
@@ -95,7 +100,9 @@ impl GammaGamma {
     pub fn log_likelihood_one(&self, x: f64, m: f64) -> f64 {
         let (p, q, g) = (self.p, self.q, self.gamma);
         let px = p * x;
-        ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q) + q * g.ln() + (px - 1.0) * m.ln()
+        ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q)
+            + q * g.ln()
+            + (px - 1.0) * m.ln()
             + px * x.ln()
             - (px + q) * (g + m * x).ln()
     }
@@ -149,7 +156,13 @@ impl GammaGamma {
         }
         let rows: Vec<(f64, f64, f64)> = (0..frequency.len())
             .filter(|&i| frequency[i] > 0.0)
-            .map(|i| (frequency[i], monetary_value[i], weights.map_or(1.0, |w| w[i])))
+            .map(|i| {
+                (
+                    frequency[i],
+                    monetary_value[i],
+                    weights.map_or(1.0, |w| w[i]),
+                )
+            })
             .filter(|r| r.2 > 0.0)
             .collect();
         if rows.is_empty() {

@@ -222,7 +222,10 @@ impl ShiftedBetaGeometric {
     /// [`Error::InvalidData`] when counts are negative or rise, and
     /// [`Error::Degenerate`] when nobody churned or everybody churned in the
     /// first period.
-    pub fn fit_survivors(survivors: &[f64], options: &FitOptions) -> Result<ShiftedBetaGeometricFit> {
+    pub fn fit_survivors(
+        survivors: &[f64],
+        options: &FitOptions,
+    ) -> Result<ShiftedBetaGeometricFit> {
         check_not_empty("survivors", survivors.len())?;
         check_finite("survivors", survivors)?;
         if survivors.len() < 2 {
@@ -231,7 +234,9 @@ impl ShiftedBetaGeometric {
                 needed: "pass the cohort size and at least one later count".into(),
             });
         }
-        let negative: Vec<usize> = (0..survivors.len()).filter(|&i| survivors[i] < 0.0).collect();
+        let negative: Vec<usize> = (0..survivors.len())
+            .filter(|&i| survivors[i] < 0.0)
+            .collect();
         if !negative.is_empty() {
             return Err(Error::invalid_rows(
                 "survivors",

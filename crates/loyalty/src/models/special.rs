@@ -178,7 +178,10 @@ mod tests {
             let exact = -(-z as f64).ln_1p() / z;
             let got = hyp2f1_one(1.0, 2.0, z);
             // The function's condition number near z = 1 is about 1/((1-z)|ln(1-z)|).
-            assert!(((got - exact) / exact).abs() < 1e-10, "z={z}: {got} vs {exact}");
+            assert!(
+                ((got - exact) / exact).abs() < 1e-10,
+                "z={z}: {got} vs {exact}"
+            );
         }
     }
 
