@@ -16,6 +16,7 @@ pub mod gamma_gamma;
 pub mod pareto;
 pub mod rfm;
 pub mod sbg;
+pub mod simulate;
 pub mod special;
 
 pub use bgbb::{BetaGeoBetaBinom, BetaGeoBetaBinomFit};

@@ -25,16 +25,19 @@
 //! two such terms. This removes the overflow of `(α+T)^(r+x)` for `x` in the
 //! thousands.
 //!
-//! The gradient of this likelihood is taken by central differences on the
-//! log-parameters ([`numeric_gradient`]): the derivatives of `2F1` with
-//! respect to its parameters have no cheap closed form.
+//! The gradient is analytic: the derivatives of `2F1(1, b; c; z)` in `b`,
+//! `c` and `z` are summed along its series ([`hyp2f1_one_with_gradient`]),
+//! and those of `ln A0` follow from the log-difference.
 
 use serde::{Deserialize, Serialize};
 
 use super::bgnbd::check_horizon;
 use super::data::{validate, Summary};
-use super::fit::{extreme_parameter, numeric_gradient, run_fit, FitOptions, FitReport};
-use super::special::{hyp2f1_one, ln_gamma, log_add_exp, log_sub_exp, tricomi_u_one};
+use super::fit::{extreme_parameter, run_fit, FitOptions, FitReport};
+use super::special::{
+    digamma, hyp2f1_one, hyp2f1_one_with_gradient, ln_gamma, log_add_exp, log_sub_exp,
+    tricomi_u_one,
+};
 use crate::error::{Error, Result};
 
 /// A Pareto/NBD model with known parameters.
@@ -95,6 +98,72 @@ impl ParetoNbd {
             (1.0 - r - x) * (alpha + y).ln() - (s + 1.0) * (beta + y).ln()
                 + hyp2f1_one(s + 1.0, c, z).ln()
         }
+    }
+
+    /// `ln G(y)` and its gradient in `(r, α, s, β)`.
+    fn ln_g_with_gradient(&self, x: f64, y: f64) -> (f64, [f64; 4]) {
+        let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
+        let c = r + s + x + 1.0;
+        let (ay, by) = (alpha + y, beta + y);
+        let (ln_ay, ln_by) = (ay.ln(), by.ln());
+        if alpha >= beta {
+            let z = (alpha - beta) / ay;
+            let (f, fb, fc, fz) = hyp2f1_one_with_gradient(r + x, c, z);
+            let value = -(r + x) * ln_ay - s * ln_by + f.ln();
+            let grad = [
+                -ln_ay + (fb + fc) / f,
+                -(r + x) / ay + fz / f * by / (ay * ay),
+                -ln_by + fc / f,
+                -s / by - fz / f / ay,
+            ];
+            (value, grad)
+        } else {
+            let z = (beta - alpha) / by;
+            let (f, fb, fc, fz) = hyp2f1_one_with_gradient(s + 1.0, c, z);
+            let value = (1.0 - r - x) * ln_ay - (s + 1.0) * ln_by + f.ln();
+            let grad = [
+                -ln_ay + fc / f,
+                (1.0 - r - x) / ay - fz / f / by,
+                -ln_by + (fb + fc) / f,
+                -(s + 1.0) / by + fz / f * ay / (by * by),
+            ];
+            (value, grad)
+        }
+    }
+
+    /// Log-likelihood of one customer and its gradient in `(r, α, s, β)`.
+    pub fn log_likelihood_with_gradient(&self, x: f64, t_x: f64, age: f64) -> (f64, [f64; 4]) {
+        let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
+        let c = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + s * beta.ln();
+        let dc = [digamma(r + x) - digamma(r) + alpha.ln(), r / alpha, beta.ln(), s / beta];
+        let alive = -(r + x) * (alpha + age).ln() - s * (beta + age).ln();
+        let d_alive = [-(alpha + age).ln(), -(r + x) / (alpha + age), -(beta + age).ln(), -s / (beta + age)];
+        if t_x >= age {
+            let mut grad = [0.0; 4];
+            for j in 0..4 {
+                grad[j] = dc[j] + d_alive[j];
+            }
+            return (c + alive, grad);
+        }
+        let (g1, d1) = self.ln_g_with_gradient(x, t_x);
+        let (g2, d2) = self.ln_g_with_gradient(x, age);
+        let ratio = (g2 - g1).exp();
+        let rsx = r + s + x;
+        let dead = s.ln() - rsx.ln() + log_sub_exp(g1, g2);
+        let mut d_dead = [0.0; 4];
+        for j in 0..4 {
+            d_dead[j] = (d1[j] - ratio * d2[j]) / (1.0 - ratio);
+        }
+        d_dead[0] -= 1.0 / rsx;
+        d_dead[2] += 1.0 / s - 1.0 / rsx;
+        let total = log_add_exp(alive, dead);
+        let w_alive = (alive - total).exp();
+        let w_dead = (dead - total).exp();
+        let mut grad = [0.0; 4];
+        for j in 0..4 {
+            grad[j] = dc[j] + w_alive * d_alive[j] + w_dead * d_dead[j];
+        }
+        (c + total, grad)
     }
 
     /// The two log-terms of the likelihood bracket: alive at `T`, and
@@ -236,8 +305,9 @@ impl ParetoNbd {
             .collect())
     }
 
-    /// Mean log-likelihood of compressed data at log-parameters `theta`.
-    pub fn mean_log_likelihood(theta: &[f64], data: &Summary) -> f64 {
+    /// Mean log-likelihood of compressed data at log-parameters `theta`,
+    /// with its gradient in `theta`.
+    pub fn mean_log_likelihood(theta: &[f64], grad: &mut [f64], data: &Summary) -> f64 {
         let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
         if !p.iter().all(|v| v.is_finite() && *v > 0.0) {
             return f64::NEG_INFINITY;
@@ -249,8 +319,17 @@ impl ParetoNbd {
             beta: p[3],
         };
         let mut total = 0.0;
+        let mut g = [0.0; 4];
         for i in 0..data.len() {
-            total += data.weight[i] * model.log_likelihood_one(data.x[i], data.t_x[i], data.t[i]);
+            let w = data.weight[i];
+            let (ll, d) = model.log_likelihood_with_gradient(data.x[i], data.t_x[i], data.t[i]);
+            total += w * ll;
+            for j in 0..4 {
+                g[j] += w * d[j];
+            }
+        }
+        for j in 0..4 {
+            grad[j] = g[j] * p[j] / data.total_weight;
         }
         total / data.total_weight
     }
@@ -276,18 +355,9 @@ impl ParetoNbd {
             .sum::<f64>()
             / data.total_weight;
         let start = [1.0, mean_t.max(1e-3), 1.0, mean_t.max(1e-3)];
-        let value = |theta: &[f64]| Self::mean_log_likelihood(theta, data);
-        let f = |theta: &[f64], grad: &mut [f64]| {
-            numeric_gradient(&value, theta, grad);
-            value(theta)
-        };
+        let f = |theta: &[f64], grad: &mut [f64]| Self::mean_log_likelihood(theta, grad, data);
         let names = ["r", "alpha", "s", "beta"];
         let boundary = |p: &[f64]| extreme_parameter(&names, p);
-        // Central differences limit the attainable gradient accuracy.
-        let options = FitOptions {
-            gradient_tolerance: options.gradient_tolerance.max(1e-8),
-            ..*options
-        };
         let report = run_fit(
             "Pareto/NBD",
             &names,
@@ -295,7 +365,7 @@ impl ParetoNbd {
             &start,
             data.total_weight,
             data.len(),
-            &options,
+            options,
             &boundary,
         )?;
         let p = &report.params;
