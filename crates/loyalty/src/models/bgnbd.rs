@@ -308,6 +308,8 @@ impl BetaGeo {
         let (psi_ab, psi_b) = (digamma(a + b), digamma(b));
         let lb_ab = ln_beta(a, b);
         let ln_a = a.ln();
+        let ln_times: Vec<f64> = data.times.iter().map(|t| (alpha + t).ln()).collect();
+        let inv_times: Vec<f64> = data.times.iter().map(|t| 1.0 / (alpha + t)).collect();
         let mut total = 0.0;
         let mut g = [0.0f64; 4];
         for &(x, start, end) in &data.groups {
@@ -326,12 +328,12 @@ impl BetaGeo {
             let (mut s_invt, mut s_invtx, mut s_w4) = (0.0, 0.0, 0.0);
             for i in start..end {
                 let w = data.weight[i];
-                let at = alpha + data.t[i];
-                let ln_at = at.ln();
+                let ti = data.t_index[i] as usize;
+                let (ln_at, inv_at) = (ln_times[ti], inv_times[ti]);
                 let a3 = -rx * ln_at;
                 if dropout {
-                    let atx = alpha + data.t_x[i];
-                    let ln_atx = atx.ln();
+                    let txi = data.t_x_index[i] as usize;
+                    let (ln_atx, inv_atx) = (ln_times[txi], inv_times[txi]);
                     let a4 = k4 - rx * ln_atx;
                     let (ll, w4) = if a3 > a4 {
                         let e = (a4 - a3).exp();
@@ -344,13 +346,13 @@ impl BetaGeo {
                     s_ll += w * ll;
                     s_lnt += w * w3 * ln_at;
                     s_lntx += w * w4 * ln_atx;
-                    s_invt += w * w3 / at;
-                    s_invtx += w * w4 / atx;
+                    s_invt += w * w3 * inv_at;
+                    s_invtx += w * w4 * inv_atx;
                     s_w4 += w * w4;
                 } else {
                     s_ll += w * a3;
                     s_lnt += w * ln_at;
-                    s_invt += w / at;
+                    s_invt += w * inv_at;
                 }
                 s_w += w;
             }

@@ -4,7 +4,11 @@
 //! Identical rows are merged into one row whose weight is the sum of theirs,
 //! so a fit costs time in the number of distinct rows, not customers. Rows
 //! are sorted by `x` so that terms that depend on `x` alone are computed once
-//! per distinct `x`.
+//! per distinct `x`, and every recency and age points into one table of
+//! distinct times, so `ln(α + t)` is computed once per distinct time.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +28,12 @@ pub struct Summary {
     pub weight: Vec<f64>,
     /// `(x, start, end)`: rows `start..end` share frequency `x`.
     pub groups: Vec<(f64, usize, usize)>,
+    /// Distinct values of recency and age, ascending.
+    pub times: Vec<f64>,
+    /// Position of each row's recency in `times`.
+    pub t_x_index: Vec<u32>,
+    /// Position of each row's age in `times`.
+    pub t_index: Vec<u32>,
     /// Sum of the weights.
     pub total_weight: f64,
 }
@@ -124,42 +134,51 @@ impl Summary {
             validate_weights(w, frequency.len())?;
         }
         let weight_of = |i: usize| weights.map_or(1.0, |w| w[i]);
-        // Sort indices by the bit patterns of (x, t_x, T): all values are
-        // finite and >= 0, for which the bit order equals the numeric order.
-        let mut order: Vec<(u64, u64, u64, u32)> = (0..frequency.len())
-            .filter(|&i| weight_of(i) > 0.0)
-            .map(|i| {
-                (
-                    frequency[i].to_bits(),
+        // Merge identical rows in a hash map keyed by the bit patterns of
+        // (x, t_x, T) (adding 0.0 turns -0.0 into 0.0), then sort the
+        // distinct keys: all values are finite and >= 0, for which the bit
+        // order equals the numeric order.
+        let mut merged: HashMap<(u64, u64, u64), f64, BuildHasherDefault<FxHasher>> =
+            HashMap::default();
+        let mut total_weight = 0.0;
+        for i in 0..frequency.len() {
+            let w = weight_of(i);
+            if w > 0.0 {
+                let key = (
+                    (frequency[i] + 0.0).to_bits(),
                     (recency[i] + 0.0).to_bits(),
-                    age[i].to_bits(),
-                    i as u32,
-                )
-            })
-            .collect();
-        order.sort_unstable();
-        let mut out = Summary {
-            x: Vec::new(),
-            t_x: Vec::new(),
-            t: Vec::new(),
-            weight: Vec::new(),
-            groups: Vec::new(),
-            total_weight: 0.0,
-        };
-        let mut last: Option<(u64, u64, u64)> = None;
-        for &(xb, txb, tb, i) in &order {
-            let w = weight_of(i as usize);
-            out.total_weight += w;
-            if last == Some((xb, txb, tb)) {
-                *out.weight.last_mut().expect("a row was pushed") += w;
-                continue;
+                    (age[i] + 0.0).to_bits(),
+                );
+                *merged.entry(key).or_insert(0.0) += w;
+                total_weight += w;
             }
-            last = Some((xb, txb, tb));
+        }
+        let mut rows: Vec<((u64, u64, u64), f64)> = merged.into_iter().collect();
+        rows.sort_unstable_by_key(|row| row.0);
+        let mut out = Summary {
+            x: Vec::with_capacity(rows.len()),
+            t_x: Vec::with_capacity(rows.len()),
+            t: Vec::with_capacity(rows.len()),
+            weight: Vec::with_capacity(rows.len()),
+            groups: Vec::new(),
+            total_weight,
+            times: Vec::new(),
+            t_x_index: Vec::new(),
+            t_index: Vec::new(),
+        };
+        for ((xb, txb, tb), w) in rows {
             out.x.push(f64::from_bits(xb));
             out.t_x.push(f64::from_bits(txb));
             out.t.push(f64::from_bits(tb));
             out.weight.push(w);
         }
+        let mut times: Vec<u64> = out.t_x.iter().chain(&out.t).map(|v| v.to_bits()).collect();
+        times.sort_unstable();
+        times.dedup();
+        let position = |v: f64| times.binary_search(&v.to_bits()).expect("time is in the table") as u32;
+        out.t_x_index = out.t_x.iter().map(|&v| position(v)).collect();
+        out.t_index = out.t.iter().map(|&v| position(v)).collect();
+        out.times = times.into_iter().map(f64::from_bits).collect();
         let mut start = 0;
         for i in 1..=out.x.len() {
             if i == out.x.len() || out.x[i] != out.x[start] {
@@ -178,6 +197,32 @@ impl Summary {
     /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
         self.x.is_empty()
+    }
+}
+
+/// The multiply-rotate hash of the Rust compiler (`FxHasher`), much faster
+/// than SipHash for the fixed-size keys merged here; the keys come from the
+/// caller's own data, so resistance to adversarial collisions is not needed.
+#[derive(Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
     }
 }
 

@@ -272,7 +272,11 @@ pub fn maximise(
         for _ in 0..60 {
             let trial = &theta + step * &direction;
             let trial_value = -f(trial.as_slice(), &mut grad_buf);
-            if trial_value.is_finite() && trial_value <= value + 1e-4 * step * slope {
+            // Armijo's sufficient decrease, with slack for rounding: near the
+            // optimum the decrease falls below the precision of the objective,
+            // and the quasi-Newton step is still the right one to take.
+            let slack = 4.0 * f64::EPSILON * value.abs();
+            if trial_value.is_finite() && trial_value <= value + 1e-4 * step * slope + slack {
                 accepted = Some((trial, trial_value));
                 break;
             }
