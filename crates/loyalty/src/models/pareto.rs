@@ -29,6 +29,7 @@
 //! `c` and `z` are summed along its series ([`hyp2f1_one_with_gradient`]),
 //! and those of `ln A0` follow from the log-difference.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::bgnbd::check_horizon;
@@ -133,9 +134,28 @@ impl ParetoNbd {
 
     /// Log-likelihood of one customer and its gradient in `(r, α, s, β)`.
     pub fn log_likelihood_with_gradient(&self, x: f64, t_x: f64, age: f64) -> (f64, [f64; 4]) {
+        let (c, dc) = self.constant_with_gradient(x);
+        self.log_likelihood_with_gradient_given(x, t_x, age, c, dc)
+    }
+
+    /// The term `ln Γ(r+x) - ln Γ(r) + r ln α + s ln β` that depends on the
+    /// customer through `x` alone, and its gradient.
+    fn constant_with_gradient(&self, x: f64) -> (f64, [f64; 4]) {
         let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
         let c = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + s * beta.ln();
         let dc = [digamma(r + x) - digamma(r) + alpha.ln(), r / alpha, beta.ln(), s / beta];
+        (c, dc)
+    }
+
+    fn log_likelihood_with_gradient_given(
+        &self,
+        x: f64,
+        t_x: f64,
+        age: f64,
+        c: f64,
+        dc: [f64; 4],
+    ) -> (f64, [f64; 4]) {
+        let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
         let alive = -(r + x) * (alpha + age).ln() - s * (beta + age).ln();
         let d_alive = [-(alpha + age).ln(), -(r + x) / (alpha + age), -(beta + age).ln(), -s / (beta + age)];
         if t_x >= age {
@@ -318,14 +338,35 @@ impl ParetoNbd {
             s: p[2],
             beta: p[3],
         };
+        // Each row costs two 2F1 series and a dozen logarithms, so rows are
+        // summed in parallel chunks once there are enough of them to pay for
+        // the threads; chunks follow the x groups, so the sum's order (and
+        // result) does not depend on the number of threads.
+        let group_sum = |&(x, start, end): &(f64, usize, usize)| {
+            let (c, dc) = model.constant_with_gradient(x);
+            let mut total = 0.0;
+            let mut g = [0.0; 4];
+            for i in start..end {
+                let w = data.weight[i];
+                let (ll, d) = model.log_likelihood_with_gradient_given(x, data.t_x[i], data.t[i], c, dc);
+                total += w * ll;
+                for j in 0..4 {
+                    g[j] += w * d[j];
+                }
+            }
+            (total, g)
+        };
+        let parts: Vec<(f64, [f64; 4])> = if data.len() >= 512 {
+            data.groups.par_iter().map(group_sum).collect()
+        } else {
+            data.groups.iter().map(group_sum).collect()
+        };
         let mut total = 0.0;
         let mut g = [0.0; 4];
-        for i in 0..data.len() {
-            let w = data.weight[i];
-            let (ll, d) = model.log_likelihood_with_gradient(data.x[i], data.t_x[i], data.t[i]);
-            total += w * ll;
+        for (t, d) in parts {
+            total += t;
             for j in 0..4 {
-                g[j] += w * d[j];
+                g[j] += d[j];
             }
         }
         for j in 0..4 {
