@@ -39,7 +39,7 @@ pub struct BetaGeoBetaBinom {
 pub struct BetaGeoBetaBinomFit {
     /// The model at the fitted parameters.
     pub model: BetaGeoBetaBinom,
-    /// How the fit went.
+    /// Fit report: convergence, standard errors and log-likelihood.
     pub report: FitReport,
 }
 

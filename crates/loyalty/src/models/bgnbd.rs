@@ -30,7 +30,7 @@ use super::fit::{extreme_parameter, run_fit, FitOptions, FitReport};
 use super::special::{digamma, ln_beta, ln_gamma, log_add_exp};
 use crate::error::{Error, Result};
 
-/// Which member of the beta-geometric family.
+/// Member of the beta-geometric family: BG/NBD or MBG/NBD.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Variant {
@@ -57,7 +57,7 @@ impl Variant {
         }
     }
 
-    /// Whether the dropout term is present for a customer with `x` repeats.
+    /// Reports whether the likelihood has a dropout term for `x` repeats.
     fn has_dropout_term(self, x: f64) -> bool {
         self == Variant::MbgNbd || x > 0.0
     }
@@ -83,7 +83,7 @@ pub struct BetaGeo {
 pub struct BetaGeoFit {
     /// The model at the fitted parameters.
     pub model: BetaGeo,
-    /// How the fit went.
+    /// Fit report: convergence, standard errors and log-likelihood.
     pub report: FitReport,
 }
 
@@ -373,9 +373,9 @@ impl BetaGeo {
     /// Fits the model by maximum likelihood.
     ///
     /// The fit is flagged as on the boundary when the mean dropout
-    /// probability `a/(a+b)` falls below 1e-4, which happens when no customer
-    /// shows evidence of dropout (every repeat buyer bought at the very end):
-    /// the likelihood then rises towards the plain NBD as `a -> 0`,
+    /// probability `a/(a+b)` falls below 1e-4. That happens when no customer
+    /// shows evidence of dropout (every repeat buyer bought at the very end).
+    /// The likelihood then rises towards the plain NBD as `a -> 0` and
     /// `b -> ∞`, and every P(alive) is about 1.
     ///
     /// # Errors

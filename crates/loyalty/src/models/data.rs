@@ -175,7 +175,11 @@ impl Summary {
         let mut times: Vec<u64> = out.t_x.iter().chain(&out.t).map(|v| v.to_bits()).collect();
         times.sort_unstable();
         times.dedup();
-        let position = |v: f64| times.binary_search(&v.to_bits()).expect("time is in the table") as u32;
+        let position = |v: f64| {
+            times
+                .binary_search(&v.to_bits())
+                .expect("time is in the table") as u32
+        };
         out.t_x_index = out.t_x.iter().map(|&v| position(v)).collect();
         out.t_index = out.t.iter().map(|&v| position(v)).collect();
         out.times = times.into_iter().map(f64::from_bits).collect();
@@ -194,14 +198,14 @@ impl Summary {
         self.x.len()
     }
 
-    /// Whether there are no rows.
+    /// Reports whether there are no rows.
     pub fn is_empty(&self) -> bool {
         self.x.is_empty()
     }
 }
 
 /// The multiply-rotate hash of the Rust compiler (`FxHasher`), much faster
-/// than SipHash for the fixed-size keys merged here; the keys come from the
+/// than SipHash for the fixed-size keys merged here. The keys come from the
 /// caller's own data, so resistance to adversarial collisions is not needed.
 #[derive(Default, Clone, Copy)]
 struct FxHasher {

@@ -3,10 +3,10 @@
 //! information, and a [`FitReport`] that states how the fit ended.
 //!
 //! The optimiser is a hand-written BFGS with a backtracking Armijo line
-//! search rather than a crate such as `argmin`: the problems have two to four
-//! parameters, so a dense update is cheapest, and the fit must report its own
-//! termination reason, gradient norm and boundary diagnosis in the terms of
-//! these models. Working on log-parameters keeps every parameter positive
+//! search rather than a crate such as `argmin`. The problems have two to four
+//! parameters, so a dense update is cheapest. The fit must also report its
+//! own termination reason, gradient norm and boundary diagnosis in the terms
+//! of these models, and restart from a Newton metric when BFGS stalls. Working on log-parameters keeps every parameter positive
 //! without bounds and makes the objective closer to quadratic.
 //!
 //! The objective is the mean log-likelihood per customer (the sum divided by
@@ -38,16 +38,16 @@ impl Default for FitOptions {
     }
 }
 
-/// Why the optimiser stopped.
+/// Reason the optimiser stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Termination {
     /// The gradient fell below the tolerance.
     GradientTolerance,
-    /// No step along the search direction improved the objective, or 50
-    /// iterations improved the mean log-likelihood by less than 1e-11, while
-    /// the gradient was already small (below 1e-4): a flat optimum, or a
-    /// supremum approached along a ridge towards the boundary.
+    /// The gradient was already small (below 1e-4) and either no step along
+    /// the search direction improved the objective or 50 iterations improved
+    /// the mean log-likelihood by less than 1e-11. This is a flat optimum, or
+    /// a supremum approached along a ridge towards the boundary.
     NoImprovement,
     /// The iteration limit was reached.
     MaxIterations,
@@ -61,7 +61,7 @@ pub enum Termination {
 }
 
 impl Termination {
-    /// Whether this reason counts as convergence.
+    /// Reports whether this reason counts as convergence.
     pub fn converged(self) -> bool {
         matches!(
             self,
@@ -98,7 +98,7 @@ pub struct FitReport {
     /// Largest absolute gradient component of the mean log-likelihood with
     /// respect to the log-parameters at the end.
     pub gradient_norm: f64,
-    /// Why the optimiser stopped.
+    /// Reason the optimiser stopped.
     pub termination: Termination,
     /// Whether the termination counts as convergence.
     pub converged: bool,
@@ -204,7 +204,7 @@ pub struct Optimum {
     pub iterations: usize,
     /// Largest absolute gradient component at the end.
     pub gradient_norm: f64,
-    /// Why it stopped.
+    /// Reason the optimiser stopped.
     pub termination: Termination,
 }
 
@@ -331,7 +331,9 @@ pub fn maximise(
 }
 
 /// Observed information of the SUM log-likelihood in log-parameters, by
-/// central differences of the analytic gradient, symmetrised.
+/// forward differences of the analytic gradient, symmetrised. At an optimum
+/// the gradient is about 0, so the step error is of order `h` relative, far
+/// below the sampling error that the standard errors describe.
 ///
 /// `f` is the mean log-likelihood (as for [`maximise`]) and `total` the sum
 /// of the weights that turns it into the sum.
@@ -343,16 +345,15 @@ pub fn observed_information(
     let n = theta.len();
     let mut info = DMatrix::zeros(n, n);
     let mut plus = vec![0.0; n];
-    let mut minus = vec![0.0; n];
+    let mut here = vec![0.0; n];
+    f(theta, &mut here);
     for j in 0..n {
-        let h = 1e-5 * (1.0 + theta[j].abs());
+        let h = 1e-6 * (1.0 + theta[j].abs());
         let mut t = theta.to_vec();
         t[j] += h;
         f(&t, &mut plus);
-        t[j] -= 2.0 * h;
-        f(&t, &mut minus);
         for i in 0..n {
-            info[(i, j)] = -(plus[i] - minus[i]) / (2.0 * h) * total;
+            info[(i, j)] = -(plus[i] - here[i]) / h * total;
         }
     }
     (&info + info.transpose()) * 0.5

@@ -36,7 +36,7 @@ pub struct GammaGamma {
 pub struct GammaGammaFit {
     /// The model at the fitted parameters.
     pub model: GammaGamma,
-    /// How the fit went.
+    /// Fit report: convergence, standard errors and log-likelihood.
     pub report: FitReport,
 }
 

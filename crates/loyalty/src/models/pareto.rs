@@ -29,6 +29,8 @@
 //! `c` and `z` are summed along its series ([`hyp2f1_one_with_gradient`]),
 //! and those of `ln A0` follow from the log-difference.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -59,7 +61,7 @@ pub struct ParetoNbd {
 pub struct ParetoNbdFit {
     /// The model at the fitted parameters.
     pub model: ParetoNbd,
-    /// How the fit went.
+    /// Fit report: convergence, standard errors and log-likelihood.
     pub report: FitReport,
 }
 
@@ -135,18 +137,26 @@ impl ParetoNbd {
     /// Log-likelihood of one customer and its gradient in `(r, α, s, β)`.
     pub fn log_likelihood_with_gradient(&self, x: f64, t_x: f64, age: f64) -> (f64, [f64; 4]) {
         let (c, dc) = self.constant_with_gradient(x);
-        self.log_likelihood_with_gradient_given(x, t_x, age, c, dc)
+        self.log_likelihood_with_gradient_given(x, t_x, age, c, dc, None)
     }
 
-    /// The term `ln Γ(r+x) - ln Γ(r) + r ln α + s ln β` that depends on the
-    /// customer through `x` alone, and its gradient.
+    /// Computes the term `ln Γ(r+x) - ln Γ(r) + r ln α + s ln β`, which depends
+    /// on the customer through `x` alone, and its gradient.
     fn constant_with_gradient(&self, x: f64) -> (f64, [f64; 4]) {
         let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
         let c = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + s * beta.ln();
-        let dc = [digamma(r + x) - digamma(r) + alpha.ln(), r / alpha, beta.ln(), s / beta];
+        let dc = [
+            digamma(r + x) - digamma(r) + alpha.ln(),
+            r / alpha,
+            beta.ln(),
+            s / beta,
+        ];
         (c, dc)
     }
 
+    /// Log-likelihood and gradient given the constant term, and optionally
+    /// `ln G(t_x)` and `ln G(T)` with their gradients already computed.
+    #[allow(clippy::type_complexity)]
     fn log_likelihood_with_gradient_given(
         &self,
         x: f64,
@@ -154,10 +164,16 @@ impl ParetoNbd {
         age: f64,
         c: f64,
         dc: [f64; 4],
+        ln_g: Option<((f64, [f64; 4]), (f64, [f64; 4]))>,
     ) -> (f64, [f64; 4]) {
         let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
         let alive = -(r + x) * (alpha + age).ln() - s * (beta + age).ln();
-        let d_alive = [-(alpha + age).ln(), -(r + x) / (alpha + age), -(beta + age).ln(), -s / (beta + age)];
+        let d_alive = [
+            -(alpha + age).ln(),
+            -(r + x) / (alpha + age),
+            -(beta + age).ln(),
+            -s / (beta + age),
+        ];
         if t_x >= age {
             let mut grad = [0.0; 4];
             for j in 0..4 {
@@ -165,8 +181,12 @@ impl ParetoNbd {
             }
             return (c + alive, grad);
         }
-        let (g1, d1) = self.ln_g_with_gradient(x, t_x);
-        let (g2, d2) = self.ln_g_with_gradient(x, age);
+        let ((g1, d1), (g2, d2)) = ln_g.unwrap_or_else(|| {
+            (
+                self.ln_g_with_gradient(x, t_x),
+                self.ln_g_with_gradient(x, age),
+            )
+        });
         let ratio = (g2 - g1).exp();
         let rsx = r + s + x;
         let dead = s.ln() - rsx.ln() + log_sub_exp(g1, g2);
@@ -186,8 +206,8 @@ impl ParetoNbd {
         (c + total, grad)
     }
 
-    /// The two log-terms of the likelihood bracket: alive at `T`, and
-    /// dropped out in `(t_x, T]`.
+    /// Computes the two log-terms of the likelihood bracket: alive at `T`,
+    /// and dropped out in `(t_x, T]`.
     fn log_terms(&self, x: f64, t_x: f64, age: f64) -> (f64, f64) {
         let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
         let alive = -(r + x) * (alpha + age).ln() - s * (beta + age).ln();
@@ -339,16 +359,38 @@ impl ParetoNbd {
             beta: p[3],
         };
         // Each row costs two 2F1 series and a dozen logarithms, so rows are
-        // summed in parallel chunks once there are enough of them to pay for
-        // the threads; chunks follow the x groups, so the sum's order (and
-        // result) does not depend on the number of threads.
+        // summed in parallel once there are enough of them to pay for the
+        // threads. Partial sums follow the x groups and are added in order,
+        // so the result does not depend on the number of threads.
         let group_sum = |&(x, start, end): &(f64, usize, usize)| {
             let (c, dc) = model.constant_with_gradient(x);
+            // ln G(y) depends on the row through (x, y) only, and many rows
+            // of a group share a recency or an age: compute each once.
+            let mut cache: HashMap<u32, (f64, [f64; 4])> =
+                HashMap::with_capacity(2 * (end - start));
             let mut total = 0.0;
             let mut g = [0.0; 4];
             for i in start..end {
                 let w = data.weight[i];
-                let (ll, d) = model.log_likelihood_with_gradient_given(x, data.t_x[i], data.t[i], c, dc);
+                let mut ln_g = |index: u32, y: f64| {
+                    *cache
+                        .entry(index)
+                        .or_insert_with(|| model.ln_g_with_gradient(x, y))
+                };
+                let (ll, d) = if data.t_x[i] >= data.t[i] {
+                    model.log_likelihood_with_gradient_given(x, data.t_x[i], data.t[i], c, dc, None)
+                } else {
+                    let g1 = ln_g(data.t_x_index[i], data.t_x[i]);
+                    let g2 = ln_g(data.t_index[i], data.t[i]);
+                    model.log_likelihood_with_gradient_given(
+                        x,
+                        data.t_x[i],
+                        data.t[i],
+                        c,
+                        dc,
+                        Some((g1, g2)),
+                    )
+                };
                 total += w * ll;
                 for j in 0..4 {
                     g[j] += w * d[j];

@@ -169,7 +169,7 @@ pub struct ShiftedBetaGeometric {
 pub struct ShiftedBetaGeometricFit {
     /// The model at the fitted parameters.
     pub model: ShiftedBetaGeometric,
-    /// How the fit went.
+    /// Fit report: convergence, standard errors and log-likelihood.
     pub report: FitReport,
 }
 

@@ -19,7 +19,11 @@ use crate::math::seeded_rng;
 pub fn simulate_beta_geo(model: &BetaGeo, ages: &[f64], seed: u64) -> Result<(Vec<f64>, Vec<f64>)> {
     check_finite("T", ages)?;
     if let Some(bad) = ages.iter().position(|&t| t <= 0.0) {
-        return Err(Error::invalid_parameter(format!("T[{bad}]"), ages[bad], "an age > 0"));
+        return Err(Error::invalid_parameter(
+            format!("T[{bad}]"),
+            ages[bad],
+            "an age > 0",
+        ));
     }
     let bad = |e: String| Error::invalid_parameter("model", format!("{model:?}"), e);
     let rate = Gamma::new(model.r, 1.0 / model.alpha).map_err(|e| bad(e.to_string()))?;
@@ -69,7 +73,12 @@ mod tests {
         let se = fit.report.standard_errors.clone().unwrap();
         for (i, v) in [0.243, 4.414, 0.793, 2.426].iter().enumerate() {
             let z = (fit.report.params[i] - v) / se[i];
-            assert!(z.abs() < 4.0, "param {i}: {} vs {v} (se {})", fit.report.params[i], se[i]);
+            assert!(
+                z.abs() < 4.0,
+                "param {i}: {} vs {v} (se {})",
+                fit.report.params[i],
+                se[i]
+            );
         }
     }
 }

@@ -59,8 +59,8 @@ pub fn hyp2f1_series(a: f64, b: f64, c: f64, z: f64) -> f64 {
 /// continued fraction for the ratio `2F1(a+1, b; c+1; z) / 2F1(a, b; c; z)`
 /// at `a = 0`, `c -> c - 1`, with the modified Lentz algorithm (Lentz 1976,
 /// as revised by Thompson & Barnett 1986). The fraction converges in the
-/// whole cut plane, so it needs far fewer terms than the series as `z -> 1`;
-/// the tests check it against the series and against `-ln(1 - z)/z`.
+/// whole cut plane, so it needs far fewer terms than the series as `z -> 1`.
+/// The tests check it against the series and against `-ln(1 - z)/z`.
 pub fn hyp2f1_one(b: f64, c: f64, z: f64) -> f64 {
     if z < 0.75 {
         let mut sum = 1.0;
@@ -225,7 +225,12 @@ mod tests {
 
     #[test]
     fn hyp2f1_gradient_matches_differences() {
-        for &(b, c, z) in &[(0.6, 2.3, 0.3), (5.0, 7.5, 0.7), (400.5, 401.8, 0.05), (1.6, 30.0, 0.9)] {
+        for &(b, c, z) in &[
+            (0.6, 2.3, 0.3),
+            (5.0, 7.5, 0.7),
+            (400.5, 401.8, 0.05),
+            (1.6, 30.0, 0.9),
+        ] {
             let (f, db, dc, dz) = hyp2f1_one_with_gradient(b, c, z);
             assert!((f - hyp2f1_one(b, c, z)).abs() < 1e-13 * f);
             let h = 1e-6;
@@ -233,7 +238,10 @@ mod tests {
             let fd_c = (hyp2f1_one(b, c + h, z) - hyp2f1_one(b, c - h, z)) / (2.0 * h);
             let fd_z = (hyp2f1_one(b, c, z + h) - hyp2f1_one(b, c, z - h)) / (2.0 * h);
             for (got, fd) in [(db, fd_b), (dc, fd_c), (dz, fd_z)] {
-                assert!((got - fd).abs() < 1e-6 * (1.0 + fd.abs()), "b={b} c={c} z={z}: {got} vs {fd}");
+                assert!(
+                    (got - fd).abs() < 1e-6 * (1.0 + fd.abs()),
+                    "b={b} c={c} z={z}: {got} vs {fd}"
+                );
             }
         }
     }
