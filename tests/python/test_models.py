@@ -213,3 +213,13 @@ def test_expected_purchases_new_customer_matches_hardie_sheet():
     expected = CLV["published"]["bgnbd_cdnow_hardie_excel"]["E[X(t)] at t=[0.1429,1,3,31.8571,32,78]"]
     for t, e in zip([0.1429, 1, 3, 31.8571, 32, 78], expected):
         assert m.expected_purchases_new_customer(t) == pytest.approx(e, abs=1e-3)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import loyalty.models
+
+    result = doctest.testmod(loyalty.models)
+    assert result.attempted > 10
+    assert result.failed == 0

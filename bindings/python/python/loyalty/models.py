@@ -152,7 +152,7 @@ class _Model:
         Example:
             >>> import loyalty
             >>> m = loyalty.BetaGeo.from_params(r=0.24, alpha=4.4, a=0.79, b=2.4)
-            >>> loyalty.BetaGeo.from_json(m.to_json()).params_["alpha"]
+            >>> float(loyalty.BetaGeo.from_json(m.to_json()).params_["alpha"])
             4.4
         """
         return json.dumps(
@@ -175,7 +175,7 @@ class _Model:
         Example:
             >>> import loyalty
             >>> m = loyalty.ParetoNBD.from_params(r=0.55, alpha=10.58, s=0.61, beta=11.67)
-            >>> loyalty.ParetoNBD.from_json(m.to_json()).params_["s"]
+            >>> float(loyalty.ParetoNBD.from_json(m.to_json()).params_["s"])
             0.61
         """
         data = json.loads(text)
@@ -257,9 +257,9 @@ class BetaGeo(_Transactions):
 
     Example:
         >>> import loyalty
-        >>> m = loyalty.BetaGeo().fit([2, 1, 0, 5], [30.4, 1.7, 0.0, 20.0], [38.9, 38.9, 38.9, 38.9])
-        >>> m.params_.index.tolist()
-        ['r', 'alpha', 'a', 'b']
+        >>> m = loyalty.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> [round(float(v), 3) for v in m.expected_purchases(39, [0, 2], [0.0, 30.43], [38.86, 38.86])]
+        [0.195, 1.226]
     """
 
     _kind = "bgnbd"
@@ -271,7 +271,7 @@ class BetaGeo(_Transactions):
 
         Example:
             >>> import loyalty
-            >>> loyalty.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426).probability_alive([0], [0], [10])[0]
+            >>> float(loyalty.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426).probability_alive([0], [0], [10])[0])
             1.0
         """
         return cls._from_values([r, alpha, a, b])
@@ -323,7 +323,7 @@ class ParetoNBD(_Transactions):
 
         Example:
             >>> import loyalty
-            >>> loyalty.ParetoNBD.from_params(r=0.55, alpha=10.58, s=0.61, beta=11.67).params_["beta"]
+            >>> float(loyalty.ParetoNBD.from_params(r=0.55, alpha=10.58, s=0.61, beta=11.67).params_["beta"])
             11.67
         """
         return cls._from_values([r, alpha, s, beta])
@@ -362,7 +362,7 @@ class BetaGeoBetaBinom(_Model):
 
         Example:
             >>> import loyalty
-            >>> loyalty.BetaGeoBetaBinom.from_params(alpha=1.2, beta=0.75, gamma=0.66, delta=2.8).params_["delta"]
+            >>> float(loyalty.BetaGeoBetaBinom.from_params(alpha=1.2, beta=0.75, gamma=0.66, delta=2.8).params_["delta"])
             2.8
         """
         return cls._from_values([alpha, beta, gamma, delta])
@@ -415,7 +415,7 @@ class GammaGamma(_Model):
 
         Example:
             >>> import loyalty
-            >>> loyalty.GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44).params_["q"]
+            >>> float(loyalty.GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44).params_["q"])
             3.74
         """
         return cls._from_values([p, q, gamma])

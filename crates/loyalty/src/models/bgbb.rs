@@ -21,6 +21,9 @@ use super::fit::{extreme_parameter, run_fit, FitOptions, FitReport};
 use super::special::{digamma, ln_beta, ln_gamma, log_sum_exp};
 use crate::error::{check_finite, check_not_empty, check_same_len, Error, Result};
 
+/// A rule over one row `(frequency, recency, T or n_periods)`, true when broken.
+type RowRule = dyn Fn(f64, f64, f64) -> bool;
+
 /// A BG/BB model with known parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BetaGeoBetaBinom {
@@ -55,7 +58,7 @@ pub fn validate(frequency: &[f64], recency: &[f64], n_periods: &[f64]) -> Result
     check_finite("frequency", frequency)?;
     check_finite("recency", recency)?;
     check_finite("n_periods", n_periods)?;
-    let rules: [(&str, &dyn Fn(f64, f64, f64) -> bool); 6] = [
+    let rules: [(&str, &RowRule); 6] = [
         (
             "a value is not an integer (BG/BB counts whole periods)",
             &|x, tx, n| x.fract() != 0.0 || tx.fract() != 0.0 || n.fract() != 0.0,

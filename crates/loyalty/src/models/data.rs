@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{check_finite, check_not_empty, check_same_len, Error, Result};
 
+/// A rule over one row `(frequency, recency, T or n_periods)`, true when broken.
+type RowRule = dyn Fn(f64, f64, f64) -> bool;
+
 /// Compressed `(frequency, recency, T)` rows with weights, sorted by
 /// frequency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,7 +58,7 @@ pub fn validate(frequency: &[f64], recency: &[f64], age: &[f64]) -> Result<()> {
     check_finite("frequency", frequency)?;
     check_finite("recency", recency)?;
     check_finite("T", age)?;
-    let rules: [(&str, &dyn Fn(f64, f64, f64) -> bool); 6] = [
+    let rules: [(&str, &RowRule); 6] = [
         ("frequency < 0", &|x, _, _| x < 0.0),
         ("frequency is not an integer", &|x, _, _| x.fract() != 0.0),
         ("recency < 0", &|_, tx, _| tx < 0.0),

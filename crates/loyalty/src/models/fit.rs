@@ -407,7 +407,7 @@ pub fn run_fit(
     options: &FitOptions,
     boundary: &dyn Fn(&[f64]) -> Option<String>,
 ) -> Result<FitReport> {
-    if !(options.gradient_tolerance > 0.0) {
+    if options.gradient_tolerance.is_nan() || options.gradient_tolerance <= 0.0 {
         return Err(Error::invalid_parameter(
             "gradient_tolerance",
             options.gradient_tolerance,

@@ -212,8 +212,8 @@ mod tests {
     #[test]
     fn hyp2f1_one_closed_form_near_one() {
         // 2F1(1, 1; 2; z) = -ln(1 - z) / z (Abramowitz & Stegun 15.1.3).
-        for &z in &[0.5, 0.9, 0.999, 0.999999] {
-            let exact = -(-z as f64).ln_1p() / z;
+        for z in [0.5f64, 0.9, 0.999, 0.999999] {
+            let exact = -(-z).ln_1p() / z;
             let got = hyp2f1_one(1.0, 2.0, z);
             // The function's condition number near z = 1 is about 1/((1-z)|ln(1-z)|).
             assert!(
