@@ -269,9 +269,22 @@ impl BetaGeoBetaBinom {
         if let Some(w) = weights {
             super::data::validate_weights(w, x.len())?;
         }
-        let rows: Vec<(f64, f64, f64, f64)> = (0..x.len())
-            .map(|i| (x[i], t_x[i], n[i], weights.map_or(1.0, |w| w[i])))
-            .filter(|r| r.3 > 0.0)
+        // Identical patterns merge into one weighted row.
+        let mut merged = std::collections::BTreeMap::<(u64, u64, u64), f64>::new();
+        for i in 0..x.len() {
+            let w = weights.map_or(1.0, |w| w[i]);
+            if w > 0.0 {
+                let key = (
+                    (x[i] + 0.0).to_bits(),
+                    (t_x[i] + 0.0).to_bits(),
+                    (n[i] + 0.0).to_bits(),
+                );
+                *merged.entry(key).or_insert(0.0) += w;
+            }
+        }
+        let rows: Vec<(f64, f64, f64, f64)> = merged
+            .into_iter()
+            .map(|((a, b, c), w)| (f64::from_bits(a), f64::from_bits(b), f64::from_bits(c), w))
             .collect();
         let total: f64 = rows.iter().map(|r| r.3).sum();
         let f = |theta: &[f64], grad: &mut [f64]| {
