@@ -223,3 +223,11 @@ def test_docstring_examples_run():
     result = doctest.testmod(loyalty.models)
     assert result.attempted > 10
     assert result.failed == 0
+
+
+def test_pareto_probability_of_n_purchases_mean():
+    m = loyalty.ParetoNBD.from_params(r=0.5534, alpha=10.5802, s=0.6061, beta=11.6562)
+    probs = [m.probability_of_n_purchases(n, 39) for n in range(300)]
+    assert sum(probs) == pytest.approx(1.0, abs=1e-9)
+    mean = sum(n * p for n, p in enumerate(probs))
+    assert mean == pytest.approx(m.expected_purchases_new_customer(39), rel=1e-7)

@@ -230,6 +230,9 @@ fn models_scalar(kind: &str, params: Vec<f64>, what: &str, n: u64, t: f64) -> Py
         ("pareto_nbd", "expected_purchases_new_customer") => ParetoNbd::new(p[0], p[1], p[2], p[3])
             .and_then(|m| m.expected_purchases_new_customer(t))
             .map(|v| vec![v]),
+        ("pareto_nbd", "probability_of_n_purchases") => ParetoNbd::new(p[0], p[1], p[2], p[3])
+            .and_then(|m| m.probability_of_n_purchases(n, t))
+            .map(|v| vec![v]),
         ("bgbb", "expected_purchases_new_customer") => {
             BetaGeoBetaBinom::new(p[0], p[1], p[2], p[3])
                 .and_then(|m| m.expected_purchases_new_customer(t))

@@ -443,3 +443,24 @@ fn sbg_bundled_file_matches_reference() {
     close_rel(fit.model.alpha, 0.7040773340189852, 1e-3, "alpha");
     close_rel(fit.model.beta, 1.1820431111502465, 1e-3, "beta");
 }
+
+#[test]
+fn pareto_probability_of_n_is_a_distribution() {
+    // Internal consistency: Σ_n P(X(t) = n) = 1 and Σ_n n P(X(t) = n) equals
+    // the closed-form E[X(t)], at the BTYD walkthrough parameters.
+    let m = ParetoNbd::new(0.5534, 10.5802, 0.6061, 11.6562).unwrap();
+    for t in [1.0, 39.0, 78.0] {
+        let probs: Vec<f64> = (0..400)
+            .map(|n| m.probability_of_n_purchases(n, t).unwrap())
+            .collect();
+        let total: f64 = probs.iter().sum();
+        let mean: f64 = probs.iter().enumerate().map(|(n, p)| n as f64 * p).sum();
+        close_abs(total, 1.0, 1e-9, "sum of P(X(t) = n)");
+        close_rel(
+            mean,
+            m.expected_purchases_new_customer(t).unwrap(),
+            1e-7,
+            "mean of P(X(t) = n)",
+        );
+    }
+}

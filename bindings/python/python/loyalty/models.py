@@ -247,6 +247,17 @@ class _Transactions(_Model):
         """Return each customer's log-likelihood (a density in continuous time, may be positive)."""
         return self._predict("log_likelihood", 0.0, frequency, recency, T)
 
+    def probability_of_n_purchases(self, n: int, t: float) -> float:
+        """Return the probability that a new customer makes exactly ``n`` repeat purchases in ``(0, t]``.
+
+        Example:
+            >>> import loyalty
+            >>> m = loyalty.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+            >>> 0 < m.probability_of_n_purchases(0, 39) < 1
+            True
+        """
+        return self._scalar("probability_of_n_purchases", n, t)[0]
+
 
 class BetaGeo(_Transactions):
     """BG/NBD model (Fader, Hardie & Lee 2005); lifetimes' ``BetaGeoFitter``.
@@ -275,17 +286,6 @@ class BetaGeo(_Transactions):
             1.0
         """
         return cls._from_values([r, alpha, a, b])
-
-    def probability_of_n_purchases(self, n: int, t: float) -> float:
-        """Return the probability that a new customer makes exactly ``n`` repeat purchases in ``(0, t]``.
-
-        Example:
-            >>> import loyalty
-            >>> m = loyalty.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
-            >>> 0 < m.probability_of_n_purchases(0, 39) < 1
-            True
-        """
-        return self._scalar("probability_of_n_purchases", n, t)[0]
 
 
 class ModifiedBetaGeo(BetaGeo):

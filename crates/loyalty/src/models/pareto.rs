@@ -306,6 +306,61 @@ impl ParetoNbd {
         Ok(self.r / self.alpha * self.beta * power_ratio(self.s - 1.0, t / self.beta))
     }
 
+    /// Probability that a new customer makes exactly `n` repeat purchases in
+    /// `(0, t]`.
+    ///
+    /// Given an active time `u`, purchases are NBD:
+    /// `P(n | u) = Γ(r+n)/(Γ(r) n!) (α/(α+u))^r (u/(α+u))^n`. The lifetime
+    /// is Lomax with survival `(β/(β+u))^s`, so
+    /// `P(X(t) = n) = P(n | t) (β/(β+t))^s + ∫_0^t P(n | u) sβ^s (β+u)^-(s+1) du`.
+    /// The integral is taken by 5-point Gauss-Legendre on 200 panels, whose
+    /// error is far below 1e-10 for these smooth integrands; the tests check
+    /// that the probabilities sum to 1 and that their mean is `E[X(t)]`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for `t < 0` or not finite.
+    pub fn probability_of_n_purchases(&self, n: u64, t: f64) -> Result<f64> {
+        check_horizon(t)?;
+        if t == 0.0 {
+            return Ok(if n == 0 { 1.0 } else { 0.0 });
+        }
+        let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
+        let nf = n as f64;
+        let ln_coef = ln_gamma(r + nf) - ln_gamma(r) - ln_gamma(nf + 1.0);
+        let nbd = |u: f64| {
+            if u == 0.0 {
+                return if n == 0 { 1.0 } else { 0.0 };
+            }
+            (ln_coef + r * (alpha / (alpha + u)).ln() + nf * (u / (alpha + u)).ln()).exp()
+        };
+        let lomax_density = |u: f64| (s.ln() + s * beta.ln() - (s + 1.0) * (beta + u).ln()).exp();
+        const NODES: [f64; 5] = [
+            -0.906_179_845_938_664,
+            -0.538_469_310_105_683_1,
+            0.0,
+            0.538_469_310_105_683_1,
+            0.906_179_845_938_664,
+        ];
+        const WEIGHTS: [f64; 5] = [
+            0.236_926_885_056_189_1,
+            0.478_628_670_499_366_5,
+            0.568_888_888_888_888_9,
+            0.478_628_670_499_366_5,
+            0.236_926_885_056_189_1,
+        ];
+        const PANELS: usize = 200;
+        let h = t / PANELS as f64;
+        let mut integral = 0.0;
+        for k in 0..PANELS {
+            let mid = (k as f64 + 0.5) * h;
+            for (node, weight) in NODES.iter().zip(WEIGHTS) {
+                let u = mid + 0.5 * h * node;
+                integral += 0.5 * h * weight * nbd(u) * lomax_density(u);
+            }
+        }
+        Ok(nbd(t) * (beta / (beta + t)).powf(s) + integral)
+    }
+
     /// Discounted expected residual transactions with continuous discount
     /// rate `delta` per time unit (Fader, Hardie & Lee 2005, "RFM and CLV:
     /// using iso-value curves for customer base analysis", JMR 42(4), eq. 2),
