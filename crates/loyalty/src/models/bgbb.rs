@@ -253,6 +253,56 @@ impl BetaGeoBetaBinom {
         Ok(log_sum_exp(&terms).exp())
     }
 
+    /// Mean log-likelihood of `(x, t_x, n, weight)` rows with customers
+    /// `total`, and its gradient in `theta = ln(α, β, γ, δ)`.
+    pub fn mean_log_likelihood(
+        theta: &[f64],
+        grad: &mut [f64],
+        rows: &[(f64, f64, f64, f64)],
+        total: f64,
+    ) -> f64 {
+        let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
+        if !p.iter().all(|v| v.is_finite() && *v > 0.0) {
+            return f64::NEG_INFINITY;
+        }
+        let m = BetaGeoBetaBinom {
+            alpha: p[0],
+            beta: p[1],
+            gamma: p[2],
+            delta: p[3],
+        };
+        let (a, b, g, d) = (p[0], p[1], p[2], p[3]);
+        let (psi_ab, psi_a, psi_b) = (digamma(a + b), digamma(a), digamma(b));
+        let (psi_gd, psi_g, psi_d) = (digamma(g + d), digamma(g), digamma(d));
+        let mut ll = 0.0;
+        let mut dsum = [0.0f64; 4];
+        for &(x, tx, n, w) in rows {
+            let terms = m.log_terms(x, tx, n);
+            let l = log_sum_exp(&terms);
+            ll += w * l;
+            for (j, &term) in terms.iter().enumerate() {
+                let weight = w * (term - l).exp();
+                // Beta arguments of this term: B(a+x, b+k) and B(g+gp, d+h).
+                let (k, gp, h) = if j == 0 {
+                    (n - x, 0.0, n)
+                } else {
+                    let i = (j - 1) as f64;
+                    (tx - x + i, 1.0, tx + i)
+                };
+                let psi_abk = digamma(a + b + x + k);
+                let psi_gdh = digamma(g + gp + d + h);
+                dsum[0] += weight * (digamma(a + x) - psi_abk - psi_a + psi_ab);
+                dsum[1] += weight * (digamma(b + k) - psi_abk - psi_b + psi_ab);
+                dsum[2] += weight * (digamma(g + gp) - psi_gdh - psi_g + psi_gd);
+                dsum[3] += weight * (digamma(d + h) - psi_gdh - psi_d + psi_gd);
+            }
+        }
+        for j in 0..4 {
+            grad[j] = dsum[j] * p[j] / total;
+        }
+        ll / total
+    }
+
     /// Fits the model by maximum likelihood on rows with weights (the
     /// number of customers with each pattern).
     ///
@@ -287,48 +337,8 @@ impl BetaGeoBetaBinom {
             .map(|((a, b, c), w)| (f64::from_bits(a), f64::from_bits(b), f64::from_bits(c), w))
             .collect();
         let total: f64 = rows.iter().map(|r| r.3).sum();
-        let f = |theta: &[f64], grad: &mut [f64]| {
-            let p: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
-            if !p.iter().all(|v| v.is_finite() && *v > 0.0) {
-                return f64::NEG_INFINITY;
-            }
-            let m = BetaGeoBetaBinom {
-                alpha: p[0],
-                beta: p[1],
-                gamma: p[2],
-                delta: p[3],
-            };
-            let (a, b, g, d) = (p[0], p[1], p[2], p[3]);
-            let (psi_ab, psi_a, psi_b) = (digamma(a + b), digamma(a), digamma(b));
-            let (psi_gd, psi_g, psi_d) = (digamma(g + d), digamma(g), digamma(d));
-            let mut ll = 0.0;
-            let mut dsum = [0.0f64; 4];
-            for &(x, tx, n, w) in &rows {
-                let terms = m.log_terms(x, tx, n);
-                let l = log_sum_exp(&terms);
-                ll += w * l;
-                for (j, &term) in terms.iter().enumerate() {
-                    let weight = w * (term - l).exp();
-                    // Beta arguments of this term: B(a+x, b+k) and B(g+gp, d+h).
-                    let (k, gp, h) = if j == 0 {
-                        (n - x, 0.0, n)
-                    } else {
-                        let i = (j - 1) as f64;
-                        (tx - x + i, 1.0, tx + i)
-                    };
-                    let psi_abk = digamma(a + b + x + k);
-                    let psi_gdh = digamma(g + gp + d + h);
-                    dsum[0] += weight * (digamma(a + x) - psi_abk - psi_a + psi_ab);
-                    dsum[1] += weight * (digamma(b + k) - psi_abk - psi_b + psi_ab);
-                    dsum[2] += weight * (digamma(g + gp) - psi_gdh - psi_g + psi_gd);
-                    dsum[3] += weight * (digamma(d + h) - psi_gdh - psi_d + psi_gd);
-                }
-            }
-            for j in 0..4 {
-                grad[j] = dsum[j] * p[j] / total;
-            }
-            ll / total
-        };
+        let f =
+            |theta: &[f64], grad: &mut [f64]| Self::mean_log_likelihood(theta, grad, &rows, total);
         let names = ["alpha", "beta", "gamma", "delta"];
         let boundary = |p: &[f64]| extreme_parameter(&names, p);
         let report = run_fit(

@@ -138,6 +138,37 @@ impl GammaGamma {
             .collect())
     }
 
+    /// Mean log-likelihood of `(x, m, weight)` rows with customers `total`,
+    /// and its gradient in the log-parameters `theta = ln(p, q, γ)`.
+    pub fn mean_log_likelihood(
+        theta: &[f64],
+        grad: &mut [f64],
+        rows: &[(f64, f64, f64)],
+        total: f64,
+    ) -> f64 {
+        let (p, q, g) = (theta[0].exp(), theta[1].exp(), theta[2].exp());
+        if ![p, q, g].iter().all(|v| v.is_finite() && *v > 0.0) {
+            return f64::NEG_INFINITY;
+        }
+        let model = GammaGamma { p, q, gamma: g };
+        let (psi_q, ln_g) = (digamma(q), g.ln());
+        let mut ll = 0.0;
+        let mut d = [0.0f64; 3];
+        for &(x, m, w) in rows {
+            let px = p * x;
+            let ln_gmx = (g + m * x).ln();
+            let psi_pxq = digamma(px + q);
+            ll += w * model.log_likelihood_one(x, m);
+            d[0] += w * x * (psi_pxq - digamma(px) + m.ln() + x.ln() - ln_gmx);
+            d[1] += w * (psi_pxq - psi_q + ln_g - ln_gmx);
+            d[2] += w * (q / g - (px + q) / (g + m * x));
+        }
+        for (j, v) in [p, q, g].iter().enumerate() {
+            grad[j] = d[j] * v / total;
+        }
+        ll / total
+    }
+
     /// Fits the model by maximum likelihood on the customers with
     /// `frequency > 0`, optionally weighted.
     ///
@@ -173,29 +204,8 @@ impl GammaGamma {
         }
         let total: f64 = rows.iter().map(|r| r.2).sum();
         let mean_m = rows.iter().map(|r| r.1 * r.2).sum::<f64>() / total;
-        let f = |theta: &[f64], grad: &mut [f64]| {
-            let (p, q, g) = (theta[0].exp(), theta[1].exp(), theta[2].exp());
-            if ![p, q, g].iter().all(|v| v.is_finite() && *v > 0.0) {
-                return f64::NEG_INFINITY;
-            }
-            let model = GammaGamma { p, q, gamma: g };
-            let (psi_q, ln_g) = (digamma(q), g.ln());
-            let mut ll = 0.0;
-            let mut d = [0.0f64; 3];
-            for &(x, m, w) in &rows {
-                let px = p * x;
-                let ln_gmx = (g + m * x).ln();
-                let psi_pxq = digamma(px + q);
-                ll += w * model.log_likelihood_one(x, m);
-                d[0] += w * x * (psi_pxq - digamma(px) + m.ln() + x.ln() - ln_gmx);
-                d[1] += w * (psi_pxq - psi_q + ln_g - ln_gmx);
-                d[2] += w * (q / g - (px + q) / (g + m * x));
-            }
-            for (j, v) in [p, q, g].iter().enumerate() {
-                grad[j] = d[j] * v / total;
-            }
-            ll / total
-        };
+        let f =
+            |theta: &[f64], grad: &mut [f64]| Self::mean_log_likelihood(theta, grad, &rows, total);
         let names = ["p", "q", "gamma"];
         let boundary = |p: &[f64]| extreme_parameter(&names, p);
         let report = run_fit(

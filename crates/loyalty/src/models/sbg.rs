@@ -305,6 +305,47 @@ impl ShiftedBetaGeometric {
         Self::fit_counts(&dead, &alive, options)
     }
 
+    /// Mean log-likelihood of members churned in period t and still active
+    /// after t periods, `(t, count)` each, with `total` members, and its
+    /// gradient in `theta = ln(α, β)`.
+    pub fn mean_log_likelihood(
+        theta: &[f64],
+        grad: &mut [f64],
+        dead: &[(f64, f64)],
+        alive: &[(f64, f64)],
+        total: f64,
+    ) -> f64 {
+        let (a, b) = (theta[0].exp(), theta[1].exp());
+        if !(a.is_finite() && b.is_finite() && a > 0.0 && b > 0.0) {
+            return f64::NEG_INFINITY;
+        }
+        let lb = ln_beta(a, b);
+        let (psi_a, psi_b, psi_ab) = (digamma(a), digamma(b), digamma(a + b));
+        let mut ll = 0.0;
+        let (mut da, mut db) = (0.0, 0.0);
+        for &(t, n) in dead {
+            if n == 0.0 {
+                continue;
+            }
+            let psi_abt = digamma(a + b + t);
+            ll += n * (ln_beta(a + 1.0, b + t - 1.0) - lb);
+            da += n * (digamma(a + 1.0) - psi_abt - psi_a + psi_ab);
+            db += n * (digamma(b + t - 1.0) - psi_abt - psi_b + psi_ab);
+        }
+        for &(t, n) in alive {
+            if n == 0.0 {
+                continue;
+            }
+            let psi_abt = digamma(a + b + t);
+            ll += n * (ln_beta(a, b + t) - lb);
+            da += n * (psi_a - psi_abt - psi_a + psi_ab);
+            db += n * (digamma(b + t) - psi_abt - psi_b + psi_ab);
+        }
+        grad[0] = da * a / total;
+        grad[1] = db * b / total;
+        ll / total
+    }
+
     /// Fits on `(t, count)` of members who churned in period t and of
     /// members still active after t periods.
     fn fit_counts(
@@ -328,35 +369,7 @@ impl ShiftedBetaGeometric {
             });
         }
         let f = |theta: &[f64], grad: &mut [f64]| {
-            let (a, b) = (theta[0].exp(), theta[1].exp());
-            if !(a.is_finite() && b.is_finite() && a > 0.0 && b > 0.0) {
-                return f64::NEG_INFINITY;
-            }
-            let lb = ln_beta(a, b);
-            let (psi_a, psi_b, psi_ab) = (digamma(a), digamma(b), digamma(a + b));
-            let mut ll = 0.0;
-            let (mut da, mut db) = (0.0, 0.0);
-            for &(t, n) in dead {
-                if n == 0.0 {
-                    continue;
-                }
-                let psi_abt = digamma(a + b + t);
-                ll += n * (ln_beta(a + 1.0, b + t - 1.0) - lb);
-                da += n * (digamma(a + 1.0) - psi_abt - psi_a + psi_ab);
-                db += n * (digamma(b + t - 1.0) - psi_abt - psi_b + psi_ab);
-            }
-            for &(t, n) in alive {
-                if n == 0.0 {
-                    continue;
-                }
-                let psi_abt = digamma(a + b + t);
-                ll += n * (ln_beta(a, b + t) - lb);
-                da += n * (psi_a - psi_abt - psi_a + psi_ab);
-                db += n * (digamma(b + t) - psi_abt - psi_b + psi_ab);
-            }
-            grad[0] = da * a / total;
-            grad[1] = db * b / total;
-            ll / total
+            Self::mean_log_likelihood(theta, grad, dead, alive, total)
         };
         let names = ["alpha", "beta"];
         let boundary = |p: &[f64]| extreme_parameter(&names, p);
