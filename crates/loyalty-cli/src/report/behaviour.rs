@@ -176,7 +176,7 @@ fn transactions(args: &ReportArgs) -> Result<Section, CliError> {
     let n = x.len() as f64;
     for (index, label, model, value, sims, method) in [
         (
-            "expected_purchases_52w",
+            "bgnbd_expected_purchases_52w",
             "repeat purchases, next 52 weeks",
             "BG/NBD",
             bg_total,
@@ -184,7 +184,7 @@ fn transactions(args: &ReportArgs) -> Result<Section, CliError> {
             "parametric draws",
         ),
         (
-            "expected_purchases_52w",
+            "pareto_nbd_expected_purchases_52w",
             "repeat purchases, next 52 weeks",
             "Pareto/NBD",
             pn_total,
