@@ -449,3 +449,58 @@ fn retention(args: &ReportArgs) -> Result<Section, CliError> {
     section.tables.push(fits);
     Ok(section)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value_of<'a>(sections: &'a [Section], index: &str) -> &'a ReportResult {
+        sections
+            .iter()
+            .flat_map(|s| &s.results)
+            .find(|r| r.index == index)
+            .unwrap_or_else(|| panic!("no result {index}"))
+    }
+
+    #[test]
+    fn behaviour_section_reproduces_cdnow_fits() {
+        let args = ReportArgs {
+            level: 0.95,
+            ..ReportArgs::default()
+        };
+        let sections = build(&args).unwrap();
+        assert_eq!(sections.len(), 2);
+        // clv.json bgnbd_cdnow and gamma_gamma_cdnow (lifetimes 0.11.3 refits),
+        // relative 1e-3.
+        let r = value_of(&sections, "bg_nbd_r");
+        assert!(
+            (r.value / 0.24259292827982182 - 1.0).abs() < 1e-3,
+            "{}",
+            r.value
+        );
+        assert!(r.ci_low.unwrap() < r.value && r.value < r.ci_high.unwrap());
+        let p = value_of(&sections, "gamma_gamma_p");
+        assert!(
+            (p.value / 6.248802496075312 - 1.0).abs() < 1e-3,
+            "{}",
+            p.value
+        );
+        // clv.json sbg_fh2007.regular alpha.
+        let alpha = value_of(&sections, "sbg_alpha");
+        assert!(
+            (alpha.value / 0.7040773340189852 - 1.0).abs() < 1e-3,
+            "{}",
+            alpha.value
+        );
+        let base = value_of(&sections, "clv_12m_base");
+        assert!(base.ci_low.unwrap() < base.value && base.value < base.ci_high.unwrap());
+        let at_risk: Vec<f64> = sections[0]
+            .results
+            .iter()
+            .filter(|r| r.index == "value_at_risk_12m")
+            .map(|r| r.value)
+            .collect();
+        assert_eq!(at_risk.len(), TOP_CUSTOMERS);
+        assert!(at_risk.windows(2).all(|w| w[0] >= w[1]), "{at_risk:?}");
+    }
+}
