@@ -231,3 +231,11 @@ def test_pareto_probability_of_n_purchases_mean():
     assert sum(probs) == pytest.approx(1.0, abs=1e-9)
     mean = sum(n * p for n, p in enumerate(probs))
     assert mean == pytest.approx(m.expected_purchases_new_customer(39), rel=1e-7)
+
+
+def test_fit_reports_optimiser_state(cdnow):
+    m = loyalty.BetaGeo().fit(cdnow["frequency"], cdnow["recency"], cdnow["T"])
+    assert m.iterations_ > 0
+    assert m.gradient_norm_ < 1e-6
+    assert m.termination_ == "gradient_tolerance"
+    assert m.boundary_ is None

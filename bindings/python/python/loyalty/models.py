@@ -8,7 +8,9 @@ discrete opportunities), the :class:`GammaGamma` spend model, the
 
 Every model fits by maximum likelihood in the Rust core; ``fit`` returns the
 model, with ``params_``, ``standard_errors_``, ``log_likelihood_`` (a SUM over
-customers, in the data's time unit), ``converged_`` and ``summary()``. A fit
+customers, in the data's time unit), ``converged_``, ``iterations_``,
+``gradient_norm_``, ``termination_``, ``boundary_`` (advice, or None) and
+``summary()``; ``report_`` holds the whole fit report as a dict. A fit
 whose optimum lies on the boundary of the parameter space warns with
 :class:`~loyalty.errors.BoundaryWarning`; a fit that did not converge raises
 :class:`~loyalty.errors.NotConvergedError`. Models pickle, and round-trip
@@ -77,6 +79,10 @@ class _Model:
         self.standard_errors_: Optional[pd.Series] = None
         self.log_likelihood_: Optional[float] = None
         self.converged_: Optional[bool] = None
+        self.iterations_: Optional[int] = None
+        self.gradient_norm_: Optional[float] = None
+        self.termination_: Optional[str] = None
+        self.boundary_: Optional[str] = None
         self.report_: Optional[Dict[str, Any]] = None
 
     # -- state ----------------------------------------------------------
@@ -100,6 +106,10 @@ class _Model:
         self.standard_errors_ = pd.Series(values, index=list(self._param_names), dtype=float)
         self.log_likelihood_ = float(report["log_likelihood"])
         self.converged_ = bool(report["converged"])
+        self.iterations_ = int(report["iterations"])
+        self.gradient_norm_ = float(report["gradient_norm"])
+        self.termination_ = str(report["termination"])
+        self.boundary_ = report.get("boundary")
         if not self.converged_:
             raise NotConvergedError(
                 f"{report['model']} maximum likelihood did not converge after "
