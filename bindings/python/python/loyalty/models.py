@@ -190,7 +190,10 @@ class _Model:
         """
         data = json.loads(text)
         if data.get("model") != cls.__name__:
-            raise ValueError(f"JSON holds a {data.get('model')!r} model, not {cls.__name__}")
+            raise InvalidParameterError(
+                f"invalid JSON for {cls.__name__}: it contains a {data.get('model')!r} model; "
+                f"load it with loyalty.{data.get('model')}.from_json"
+            )
         model = cls._from_values(data["params"])
         if data.get("standard_errors") is not None:
             model.standard_errors_ = pd.Series(
