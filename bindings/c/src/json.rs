@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::{core_err, LoyaltyStatus};
 
+mod models;
 mod rfm;
 mod separation;
 mod survey;
@@ -31,7 +32,13 @@ pub fn call(request: &str) -> Result<String, Failure> {
     })?;
     let empty = Value::Object(Default::default());
     let args = req.get("args").unwrap_or(&empty);
-    let handlers: &[Handler] = &[survey::handle, value::handle, rfm::handle, separation::handle];
+    let handlers: &[Handler] = &[
+        survey::handle,
+        value::handle,
+        rfm::handle,
+        separation::handle,
+        models::handle,
+    ];
     for handler in handlers {
         if let Some(result) = handler(function, args) {
             return result.map(|v| v.to_string());

@@ -17,8 +17,24 @@
 //! next payment undiscounted (Fader & Hardie 2010, "Customer-base valuation
 //! in a contractual setting: the perils of ignoring heterogeneity", Marketing
 //! Science 29(1)). Identity: `DEL = 1 + DERL(n = 1)/(1 + d)`.
+//!
+//! # Likelihood (Fader & Hardie 2007, eq. 5)
+//! Of a cohort with survivors `n_0, n_1, ..., n_T`, `n_{t-1} - n_t` members
+//! churned in period t, with probability `P(T = t) = B(α+1, β+t-1)/B(α, β)`,
+//! and the `n_T` still active contribute `S(T)`:
+//! ```text
+//! LL = Σ_{t=1}^{T} (n_{t-1} - n_t) ln P(T = t) + n_T ln S(T)
+//! ```
+//! Dropping the survivors' term biases the fit (the estimates run off to
+//! infinity); it is always included. Individual records contribute
+//! `ln P(T = d)` when churned after `d` periods and `ln S(d)` when still
+//! active after `d`.
 
-use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+use super::fit::{extreme_parameter, run_fit, FitOptions, FitReport};
+use super::special::{digamma, ln_beta};
+use crate::error::{check_finite, check_not_empty, check_same_len, Error, Result};
 
 /// Checks sBG parameters: α > 0 and β > 0, both finite.
 ///
@@ -137,6 +153,244 @@ fn hyp2f1_one(b: f64, c: f64, z: f64) -> f64 {
         k += 1.0;
     }
     sum
+}
+
+/// An sBG model with known parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ShiftedBetaGeometric {
+    /// First shape of the Beta churn-probability distribution.
+    pub alpha: f64,
+    /// Second shape of the Beta churn-probability distribution.
+    pub beta: f64,
+}
+
+/// A fitted sBG model with its fit report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShiftedBetaGeometricFit {
+    /// The model at the fitted parameters.
+    pub model: ShiftedBetaGeometric,
+    /// Fit report: convergence, standard errors and log-likelihood.
+    pub report: FitReport,
+}
+
+impl ShiftedBetaGeometric {
+    /// Builds a model from parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for α or β not finite and > 0.
+    pub fn new(alpha: f64, beta: f64) -> Result<Self> {
+        check_params(alpha, beta)?;
+        Ok(ShiftedBetaGeometric { alpha, beta })
+    }
+
+    /// Survival curve `S(0..=periods)`; see [`survival_curve`].
+    ///
+    /// # Errors
+    /// As [`survival_curve`].
+    pub fn survival_curve(&self, periods: usize) -> Result<Vec<f64>> {
+        survival_curve(self.alpha, self.beta, periods)
+    }
+
+    /// Retention rate of period `t >= 1`; see [`retention_rate`].
+    ///
+    /// # Errors
+    /// As [`retention_rate`].
+    pub fn retention_rate(&self, t: usize) -> Result<f64> {
+        retention_rate(self.alpha, self.beta, t)
+    }
+
+    /// Discounted expected lifetime of a new member; see [`del`].
+    ///
+    /// # Errors
+    /// As [`del`].
+    pub fn del(&self, discount_rate: f64) -> Result<f64> {
+        del(self.alpha, self.beta, discount_rate)
+    }
+
+    /// Discounted expected residual lifetime; see [`derl`].
+    ///
+    /// # Errors
+    /// As [`derl`].
+    pub fn derl(&self, discount_rate: f64, renewals: usize) -> Result<f64> {
+        derl(self.alpha, self.beta, discount_rate, renewals)
+    }
+
+    /// Fits the model to cohort survivor counts `n_0, n_1, ...` (period 0
+    /// first, the cohort size).
+    ///
+    /// # Errors
+    /// [`Error::InvalidData`] when counts are negative or rise, and
+    /// [`Error::Degenerate`] when nobody churned or everybody churned in the
+    /// first period.
+    pub fn fit_survivors(
+        survivors: &[f64],
+        options: &FitOptions,
+    ) -> Result<ShiftedBetaGeometricFit> {
+        check_not_empty("survivors", survivors.len())?;
+        check_finite("survivors", survivors)?;
+        if survivors.len() < 2 {
+            return Err(Error::Empty {
+                what: "survivors".into(),
+                needed: "pass the cohort size and at least one later count".into(),
+            });
+        }
+        let negative: Vec<usize> = (0..survivors.len())
+            .filter(|&i| survivors[i] < 0.0)
+            .collect();
+        if !negative.is_empty() {
+            return Err(Error::invalid_rows(
+                "survivors",
+                "negative count",
+                &negative,
+                "pass the number of members still active at each period",
+            ));
+        }
+        let rising: Vec<usize> = (1..survivors.len())
+            .filter(|&i| survivors[i] > survivors[i - 1])
+            .collect();
+        if !rising.is_empty() {
+            return Err(Error::invalid_rows(
+                "survivors",
+                "count larger than in the period before (a cohort cannot grow)",
+                &rising,
+                "pass survivors of one cohort, starting at its size in period 0",
+            ));
+        }
+        let mut churned = Vec::new();
+        for t in 1..survivors.len() {
+            churned.push((t as f64, survivors[t - 1] - survivors[t]));
+        }
+        let last = survivors.len() - 1;
+        Self::fit_counts(&churned, &[(last as f64, survivors[last])], options)
+    }
+
+    /// Fits the model to individual records: `durations[i]` whole periods
+    /// observed, and `churned[i]` whether the member churned at the end of
+    /// them (`durations >= 1` then) or is still active (censored).
+    ///
+    /// # Errors
+    /// [`Error::InvalidData`] for a duration that is negative or not whole,
+    /// or 0 for a churned member; [`Error::Degenerate`] as for
+    /// [`ShiftedBetaGeometric::fit_survivors`].
+    pub fn fit_durations(
+        durations: &[f64],
+        churned: &[bool],
+        options: &FitOptions,
+    ) -> Result<ShiftedBetaGeometricFit> {
+        check_same_len("durations", durations.len(), "churned", churned.len())?;
+        check_not_empty("durations", durations.len())?;
+        check_finite("durations", durations)?;
+        let bad: Vec<usize> = (0..durations.len())
+            .filter(|&i| {
+                let d = durations[i];
+                d < 0.0 || d.fract() != 0.0 || (churned[i] && d < 1.0)
+            })
+            .collect();
+        if !bad.is_empty() {
+            return Err(Error::invalid_rows(
+                "durations",
+                "duration is negative, not a whole number of periods, or 0 for a churned member",
+                &bad,
+                "pass whole periods >= 1 for churned members and >= 0 for active ones",
+            ));
+        }
+        let mut dead = std::collections::BTreeMap::<u64, f64>::new();
+        let mut alive = std::collections::BTreeMap::<u64, f64>::new();
+        for i in 0..durations.len() {
+            let map = if churned[i] { &mut dead } else { &mut alive };
+            *map.entry(durations[i] as u64).or_insert(0.0) += 1.0;
+        }
+        let dead: Vec<(f64, f64)> = dead.into_iter().map(|(t, n)| (t as f64, n)).collect();
+        let alive: Vec<(f64, f64)> = alive.into_iter().map(|(t, n)| (t as f64, n)).collect();
+        Self::fit_counts(&dead, &alive, options)
+    }
+
+    /// Mean log-likelihood of members churned in period t and still active
+    /// after t periods, `(t, count)` each, with `total` members, and its
+    /// gradient in `theta = ln(α, β)`.
+    pub fn mean_log_likelihood(
+        theta: &[f64],
+        grad: &mut [f64],
+        dead: &[(f64, f64)],
+        alive: &[(f64, f64)],
+        total: f64,
+    ) -> f64 {
+        let (a, b) = (theta[0].exp(), theta[1].exp());
+        if !(a.is_finite() && b.is_finite() && a > 0.0 && b > 0.0) {
+            return f64::NEG_INFINITY;
+        }
+        let lb = ln_beta(a, b);
+        let (psi_a, psi_b, psi_ab) = (digamma(a), digamma(b), digamma(a + b));
+        let mut ll = 0.0;
+        let (mut da, mut db) = (0.0, 0.0);
+        for &(t, n) in dead {
+            if n == 0.0 {
+                continue;
+            }
+            let psi_abt = digamma(a + b + t);
+            ll += n * (ln_beta(a + 1.0, b + t - 1.0) - lb);
+            da += n * (digamma(a + 1.0) - psi_abt - psi_a + psi_ab);
+            db += n * (digamma(b + t - 1.0) - psi_abt - psi_b + psi_ab);
+        }
+        for &(t, n) in alive {
+            if n == 0.0 {
+                continue;
+            }
+            let psi_abt = digamma(a + b + t);
+            ll += n * (ln_beta(a, b + t) - lb);
+            da += n * (psi_a - psi_abt - psi_a + psi_ab);
+            db += n * (digamma(b + t) - psi_abt - psi_b + psi_ab);
+        }
+        grad[0] = da * a / total;
+        grad[1] = db * b / total;
+        ll / total
+    }
+
+    /// Fits on `(t, count)` of members who churned in period t and of
+    /// members still active after t periods.
+    fn fit_counts(
+        dead: &[(f64, f64)],
+        alive: &[(f64, f64)],
+        options: &FitOptions,
+    ) -> Result<ShiftedBetaGeometricFit> {
+        let n_dead: f64 = dead.iter().map(|d| d.1).sum();
+        let total = n_dead + alive.iter().map(|d| d.1).sum::<f64>();
+        if n_dead == 0.0 {
+            return Err(Error::Degenerate {
+                what: "sBG data".into(),
+                reason: "no member churned, so the churn distribution is not identified;                          observe the cohort for longer"
+                    .into(),
+            });
+        }
+        if total == 0.0 {
+            return Err(Error::Empty {
+                what: "survivors".into(),
+                needed: "a cohort of at least one member".into(),
+            });
+        }
+        let f = |theta: &[f64], grad: &mut [f64]| {
+            Self::mean_log_likelihood(theta, grad, dead, alive, total)
+        };
+        let names = ["alpha", "beta"];
+        let boundary = |p: &[f64]| extreme_parameter(&names, p);
+        let report = run_fit(
+            "sBG",
+            &names,
+            &f,
+            &[1.0, 1.0],
+            total,
+            dead.len() + alive.len(),
+            options,
+            &boundary,
+        )?;
+        Ok(ShiftedBetaGeometricFit {
+            model: ShiftedBetaGeometric {
+                alpha: report.params[0],
+                beta: report.params[1],
+            },
+            report,
+        })
+    }
 }
 
 #[cfg(test)]
