@@ -29,6 +29,9 @@ macro_rules! bundled {
 /// The ECSI mobile-phone survey (1-10 items; CUSL3 is the recommend item).
 pub const MOBI: Bundled = bundled!("survey/mobi.csv");
 /// The CDNOW transaction log (whitespace separated, header line).
+/// The 1/10 CDNOW sample log of Fader, Hardie & Lee (2005), no header:
+/// `master_id sample_id YYYYMMDD cds dollars`.
+pub const CDNOW_SAMPLE: Bundled = bundled!("cdnow/CDNOW_sample.txt");
 #[allow(dead_code)] // used by the sections that need it
 pub const CDNOW_MASTER: Bundled = bundled!("cdnow/CDNOW_master.txt");
 /// IBM telco churn (tenure in months, contract, churn flag).

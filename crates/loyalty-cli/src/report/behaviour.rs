@@ -12,18 +12,13 @@ use loyalty::models::{
 };
 
 use super::{fmt, fmt_ci, ReportArgs, ReportResult, Section, Table};
-use crate::data::{Bundled, CsvTable, SBG_SURVIVAL};
+use loyalty::models::rfm::{rfm_summary, DateColumn, Period, RfmOptions};
+
+use crate::data::{Bundled, CsvTable, CDNOW_SAMPLE, SBG_SURVIVAL};
 use crate::CliError;
 
 const SECTION: &str = "behaviour";
 const GROUP: &str = "customers";
-
-// NOTE: the CDNOW per-customer summary shipped with the data; the section
-// moves to the summary of the master log once the RFM summary lands.
-const CDNOW_SUMMARY: Bundled = Bundled {
-    name: "bundled:cdnow/cdnow_customers_summary_with_transactions.csv",
-    bytes: include_bytes!("../../data/cdnow/cdnow_customers_summary_with_transactions.csv"),
-};
 
 /// Weeks in the prediction horizon (one year).
 const HORIZON_WEEKS: f64 = 52.0;
@@ -43,26 +38,119 @@ pub fn build(args: &ReportArgs) -> Result<Vec<Section>, CliError> {
     Ok(vec![transactions(args)?, retention(args)?])
 }
 
+/// Per-customer summary of the bundled CDNOW transaction log (the 1/10
+/// sample of Fader, Hardie & Lee 2005), calibrated on 1997-01-01..1997-09-30
+/// in weeks of 7 days, as in the published fits.
+struct CdnowSummary {
+    ids: Vec<String>,
+    x: Vec<f64>,
+    tx: Vec<f64>,
+    age: Vec<f64>,
+    spend: Vec<f64>,
+    holdout_purchases: Vec<f64>,
+    holdout_weeks: f64,
+}
+
+/// Reads the whitespace-separated log `master_id sample_id YYYYMMDD cds dollars`
+/// and summarises it with the RFM convention of the core.
+fn cdnow_summary(data: &Bundled) -> Result<CdnowSummary, CliError> {
+    let text = std::str::from_utf8(data.bytes)
+        .map_err(|e| CliError::input(data.name, 0, None, format!("not UTF-8: {e}")))?;
+    let mut ids = Vec::new();
+    let mut dates = Vec::new();
+    let mut values = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.is_empty() {
+            continue;
+        }
+        if fields.len() != 5 {
+            return Err(CliError::input(
+                data.name,
+                i as u64 + 1,
+                None,
+                format!(
+                    "expected 5 fields (master id, sample id, date, CDs, dollars), found {}",
+                    fields.len()
+                ),
+            ));
+        }
+        let value: f64 = fields[4].parse().map_err(|_| {
+            CliError::input(
+                data.name,
+                i as u64 + 1,
+                Some("dollar_value"),
+                format!("{:?} is not a number", fields[4]),
+            )
+        })?;
+        ids.push(fields[1].to_string());
+        dates.push(fields[2].to_string());
+        values.push(value);
+    }
+    let options = RfmOptions {
+        period: Period::days(7.0).map_err(CliError::core("CDNOW period"))?,
+        observation_end: Some("1998-06-30".into()),
+        calibration_end: Some("1997-09-30".into()),
+        tz: None,
+        date_format: Some("%Y%m%d".into()),
+    };
+    let summary = rfm_summary(&ids, DateColumn::Strings(&dates), Some(&values), &options)
+        .map_err(CliError::core(format!("RFM summary of {}", data.name)))?;
+    let holdout = summary.holdout.as_ref();
+    Ok(CdnowSummary {
+        ids: summary
+            .customer_id
+            .iter()
+            .map(|id| id.trim_start_matches('0').to_string())
+            .collect(),
+        x: summary.frequency.iter().map(|&f| f as f64).collect(),
+        tx: summary.recency.clone(),
+        age: summary.t.clone(),
+        spend: summary.monetary_value.clone().unwrap_or_default(),
+        holdout_purchases: holdout
+            .map(|h| h.frequency.iter().map(|&f| f as f64).collect())
+            .unwrap_or_default(),
+        holdout_weeks: holdout.map(|h| h.duration).unwrap_or(0.0),
+    })
+}
+
+fn options_default() -> FitOptions {
+    FitOptions::default()
+}
+
 fn transactions(args: &ReportArgs) -> Result<Section, CliError> {
-    let table = CsvTable::bundled(&CDNOW_SUMMARY)?;
-    let ids = table.column_str("ID")?;
-    let x = table.column_f64("x")?;
-    let tx = table.column_f64("t_x")?;
-    let age = table.column_f64("T")?;
-    let spend = table.column_f64("zbar")?;
-    let core = |what: &str| CliError::core(format!("{what} on {}", CDNOW_SUMMARY.name));
+    let summary = cdnow_summary(&CDNOW_SAMPLE)?;
+    let CdnowSummary {
+        ids,
+        x,
+        tx,
+        age,
+        spend,
+        ..
+    } = &summary;
+    let (ids, x, tx, age, spend) = (
+        ids.clone(),
+        x.clone(),
+        tx.clone(),
+        age.clone(),
+        spend.clone(),
+    );
+    let core = |what: &str| CliError::core(format!("{what} on {}", CDNOW_SAMPLE.name));
     let data = Summary::new(&x, &tx, &age, None).map_err(core("CDNOW summary"))?;
-    let options = FitOptions::default();
+    let gg =
+        GammaGamma::fit(&x, &spend, None, &options_default()).map_err(core("Gamma-Gamma fit"))?;
+    let options = options_default();
     let bg = BetaGeo::fit(&data, Variant::BgNbd, &options).map_err(core("BG/NBD fit"))?;
     let pn = ParetoNbd::fit(&data, &options).map_err(core("Pareto/NBD fit"))?;
-    let gg = GammaGamma::fit(&x, &spend, None, &options).map_err(core("Gamma-Gamma fit"))?;
 
     let mut section = Section {
         name: SECTION.into(),
         title: "Behaviour: repeat purchases and customer value (CDNOW)".into(),
         source: format!(
-            "{} (2,357 CDNOW customers of the first quarter of 1997, weeks; Fader & Hardie)",
-            CDNOW_SUMMARY.name
+            "{} (transaction log of 2,357 CDNOW customers who first bought in the first quarter \
+             of 1997; Fader, Hardie & Lee 2005), summarised in weeks of 7 days with calibration \
+             1997-01-01 to 1997-09-30 and holdout to 1998-06-30",
+            CDNOW_SAMPLE.name
         ),
         ..Section::default()
     };
@@ -102,6 +190,45 @@ fn transactions(args: &ReportArgs) -> Result<Section, CliError> {
         add_fit_rows(args, &mut section, &mut fits, report)?;
     }
     section.tables.push(fits);
+
+    // Holdout check: predicted against observed repeat purchases after calibration.
+    let predicted: f64 = (0..x.len())
+        .map(|i| {
+            bg.model
+                .expected_purchases_one(summary.holdout_weeks, x[i], tx[i], age[i])
+        })
+        .sum();
+    let observed: f64 = summary.holdout_purchases.iter().sum();
+    section.tables.push(Table {
+        headers: ["holdout check", "weeks", "observed", "BG/NBD predicted"]
+            .map(String::from)
+            .to_vec(),
+        rows: vec![vec![
+            "repeat purchases of the calibration customers".into(),
+            fmt(summary.holdout_weeks, 1),
+            fmt(observed, 0),
+            fmt(predicted, 1),
+        ]],
+    });
+    let mut extra = BTreeMap::new();
+    extra.insert("observed".to_string(), serde_json::json!(observed));
+    extra.insert(
+        "weeks".to_string(),
+        serde_json::json!(summary.holdout_weeks),
+    );
+    section.results.push(ReportResult {
+        section: SECTION.into(),
+        index: "bgnbd_holdout_purchases".into(),
+        group: GROUP.into(),
+        segment: None,
+        value: predicted,
+        ci_low: None,
+        ci_high: None,
+        level: None,
+        n: x.len() as f64,
+        method: "BG/NBD conditional expectation over the holdout".into(),
+        extra,
+    });
 
     // Base totals with simulation intervals.
     let clv_options = ClvOptions {
