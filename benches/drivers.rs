@@ -5,7 +5,9 @@
 //! Run: `cargo bench -p loyalty-benches --bench drivers`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use loyalty::drivers::{key_drivers, KeyDriverOptions, Missing, Moments};
+use loyalty::drivers::{
+    importance, key_drivers, DriverCorrelation, KeyDriverOptions, Missing, Moments, SubsetR2,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -54,6 +56,28 @@ fn exact_lmg(c: &mut Criterion) {
     big.finish();
 }
 
+/// The three stages of an exact analysis at 20 drivers: the subset table,
+/// conditional dominance (and so LMG) and complete dominance.
+fn stages(c: &mut Criterion) {
+    let cols = seeded_survey(5_000, 20, 42);
+    let names: Vec<String> = (0..21).map(|j| format!("x{j}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let columns: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
+    let m = Moments::from_columns(&names, &columns, None, Missing::Listwise).unwrap();
+    let corr = DriverCorrelation::from_moments(&m, &names).unwrap();
+    let table = SubsetR2::exact(&corr).unwrap();
+    let mut group = c.benchmark_group("drivers_stages_20");
+    group.sample_size(10);
+    group.bench_function("subset_table", |b| b.iter(|| SubsetR2::exact(&corr).unwrap()));
+    group.bench_function("conditional_dominance", |b| {
+        b.iter(|| importance::conditional_dominance(&table))
+    });
+    group.bench_function("complete_dominance", |b| {
+        b.iter(|| importance::complete_dominance(&table))
+    });
+    group.finish();
+}
+
 fn moments(c: &mut Criterion) {
     let cols = seeded_survey(5_000, 12, 42);
     let names: Vec<String> = (0..13).map(|j| format!("x{j}")).collect();
@@ -64,5 +88,5 @@ fn moments(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, exact_lmg, moments);
+criterion_group!(benches, exact_lmg, stages, moments);
 criterion_main!(benches);
