@@ -68,7 +68,9 @@ fn stages(c: &mut Criterion) {
     let table = SubsetR2::exact(&corr).unwrap();
     let mut group = c.benchmark_group("drivers_stages_20");
     group.sample_size(10);
-    group.bench_function("subset_table", |b| b.iter(|| SubsetR2::exact(&corr).unwrap()));
+    group.bench_function("subset_table", |b| {
+        b.iter(|| SubsetR2::exact(&corr).unwrap())
+    });
     group.bench_function("conditional_dominance", |b| {
         b.iter(|| importance::conditional_dominance(&table))
     });
