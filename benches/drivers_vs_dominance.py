@@ -89,10 +89,14 @@ def numpy_corr_lmg(df: pd.DataFrame, drivers: List[str]) -> np.ndarray:
 def dominance_lmg(df: pd.DataFrame, drivers: List[str]) -> np.ndarray:
     from dominance_analysis import Dominance
 
+    # dominance-analysis builds model formulas from column names, which
+    # breaks on names with spaces, so it gets plain names.
+    plain = {c: f"d{j}" for j, c in enumerate(drivers)}
+    renamed = df.rename(columns=plain)
     with contextlib.redirect_stdout(io.StringIO()):
-        d = Dominance(data=df, target="y", objective=1, top_k=len(drivers))
+        d = Dominance(data=renamed, target="y", objective=1, top_k=len(drivers))
         incremental = d.incremental_rsquare()
-    return np.array([incremental[c] for c in drivers])
+    return np.array([incremental[plain[c]] for c in drivers])
 
 
 def loyalty_lmg(df: pd.DataFrame, drivers: List[str]) -> np.ndarray:

@@ -31,6 +31,15 @@ const BOOTSTRAP_LOGISTIC: usize = 200;
 
 /// Builds the drivers section on the bundled data (none for a user's file).
 pub fn build(args: &ReportArgs) -> Result<Vec<Section>, CliError> {
+    build_with(args, BOOTSTRAP, BOOTSTRAP_LOGISTIC)
+}
+
+/// Builds the section with the given bootstrap replicates (linear, logistic).
+fn build_with(
+    args: &ReportArgs,
+    bootstrap: usize,
+    bootstrap_logistic: usize,
+) -> Result<Vec<Section>, CliError> {
     if !args.uses_bundled() {
         return Ok(Vec::new());
     }
@@ -42,14 +51,14 @@ pub fn build(args: &ReportArgs) -> Result<Vec<Section>, CliError> {
             MOBI.name, HR.name
         ),
         notes: vec![
-            format!("Importance is LMG, the Shapley value of R-squared over all subsets of drivers; share is importance / R-squared. Intervals: percentile bootstrap, {BOOTSTRAP} replicates (logistic: {BOOTSTRAP_LOGISTIC}), seed {SEED}, level {}.", args.level),
+            format!("Importance is LMG, the Shapley value of R-squared over all subsets of drivers; share is importance / R-squared. Intervals: percentile bootstrap, {bootstrap} replicates (logistic: {bootstrap_logistic}), seed {SEED}, level {}.", args.level),
             "Quadrants (Martilla and James 1977) are cut at the mean importance and the mean of the drivers' mean ratings; a driver on a line counts as high.".into(),
             "Missing values: rows with any missing value are dropped (listwise); the bundled files have none.".into(),
         ],
         ..Section::default()
     };
-    mobi(args, &mut section)?;
-    attrition(args, &mut section)?;
+    mobi(args, bootstrap, &mut section)?;
+    attrition(args, bootstrap_logistic, &mut section)?;
     Ok(vec![section])
 }
 
@@ -64,7 +73,7 @@ fn options(args: &ReportArgs, model: Model, bootstrap: usize) -> KeyDriverOption
     }
 }
 
-fn mobi(args: &ReportArgs, section: &mut Section) -> Result<(), CliError> {
+fn mobi(args: &ReportArgs, bootstrap: usize, section: &mut Section) -> Result<(), CliError> {
     let table = CsvTable::bundled(&MOBI)?;
     let mut cols: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for h in &table.headers {
@@ -93,7 +102,7 @@ fn mobi(args: &ReportArgs, section: &mut Section) -> Result<(), CliError> {
         &names,
         &columns,
         None,
-        &options(args, Model::Linear, BOOTSTRAP),
+        &options(args, Model::Linear, bootstrap),
     )
     .map_err(CliError::core("key drivers of satisfaction on mobi"))?;
     add_analysis(
@@ -194,7 +203,7 @@ fn mobi(args: &ReportArgs, section: &mut Section) -> Result<(), CliError> {
         &names,
         &columns,
         None,
-        &options(args, Model::Linear, BOOTSTRAP),
+        &options(args, Model::Linear, bootstrap),
     )
     .map_err(CliError::core("key drivers of CUSL3 on mobi"))?;
     add_analysis(
@@ -208,7 +217,7 @@ fn mobi(args: &ReportArgs, section: &mut Section) -> Result<(), CliError> {
     Ok(())
 }
 
-fn attrition(args: &ReportArgs, section: &mut Section) -> Result<(), CliError> {
+fn attrition(args: &ReportArgs, bootstrap: usize, section: &mut Section) -> Result<(), CliError> {
     let table = CsvTable::bundled(&HR)?;
     let items = [
         "EnvironmentSatisfaction",
@@ -256,7 +265,7 @@ fn attrition(args: &ReportArgs, section: &mut Section) -> Result<(), CliError> {
         &names,
         &columns,
         None,
-        &options(args, Model::Logistic, BOOTSTRAP_LOGISTIC),
+        &options(args, Model::Logistic, bootstrap),
     )
     .map_err(CliError::core("key drivers of attrition on IBM HR"))?;
     add_analysis(
@@ -441,7 +450,8 @@ mod tests {
             level: 0.95,
             ..ReportArgs::default()
         };
-        let sections = build(&args).unwrap();
+        // Few replicates keep the debug-build test quick; the report runs 1000.
+        let sections = build_with(&args, 30, 10).unwrap();
         let s = &sections[0];
         let analyses: std::collections::BTreeSet<String> = s
             .results
