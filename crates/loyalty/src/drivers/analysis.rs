@@ -649,7 +649,7 @@ fn normal_factor(matrix: &[f64], k: usize) -> Vec<f64> {
     for j in 0..k {
         let lambda = eig.eigenvalues[j].max(0.0);
         let v = eig.eigenvectors.column(j);
-        f += (&v * v.transpose()) * lambda.sqrt();
+        f += (v * v.transpose()) * lambda.sqrt();
     }
     (0..k * k).map(|i| f[(i / k, i % k)]).collect()
 }

@@ -238,7 +238,7 @@ impl FullModel {
             let lambda = self.eigenvalues[k];
             if lambda > COLLINEAR_TOLERANCE {
                 let v = self.eigenvectors.column(k);
-                let outer = &v * v.transpose();
+                let outer = v * v.transpose();
                 z += &outer * lambda.sqrt();
                 z_pinv += outer / lambda.sqrt();
             }
@@ -299,6 +299,7 @@ pub fn last(corr: &DriverCorrelation, full: &FullModel, table: Option<&SubsetR2>
 }
 
 #[cfg(test)]
+#[allow(clippy::needless_range_loop)] // index loops mirror the formulas
 mod tests {
     use super::*;
 

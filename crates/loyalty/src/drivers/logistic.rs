@@ -89,7 +89,7 @@ impl LogisticData {
                 .sum::<f64>()
                 / wsum;
             let sd = var.sqrt();
-            if !(sd > mean.abs() * 1e-13) || sd == 0.0 {
+            if sd <= mean.abs() * 1e-13 || sd == 0.0 || sd.is_nan() {
                 return Err(Error::Degenerate {
                     what: format!("{:?}", names[j + 1]),
                     reason: "it has zero variance in the rows used, so its importance is undefined; drop it from the drivers".into(),

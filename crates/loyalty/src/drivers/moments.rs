@@ -166,9 +166,9 @@ impl Moments {
             delta_vec = vec![0.0; k];
             &mut delta_vec
         };
-        for j in 0..k {
-            delta[j] = row[j] - self.mean[j];
-            self.mean[j] += ratio * delta[j];
+        for ((d, x), mean) in delta.iter_mut().zip(row).zip(self.mean.iter_mut()) {
+            *d = x - *mean;
+            *mean += ratio * *d;
         }
         for a in 0..k {
             let da = weight * delta[a];
@@ -211,8 +211,8 @@ impl Moments {
                     other.comoment[a * k + b] + factor * delta[a] * delta[b];
             }
         }
-        for j in 0..k {
-            self.mean[j] += delta[j] * other.weight_sum / total;
+        for (mean, d) in self.mean.iter_mut().zip(&delta) {
+            *mean += d * other.weight_sum / total;
         }
         self.weight_sum = total;
         self.weight_sq_sum += other.weight_sq_sum;

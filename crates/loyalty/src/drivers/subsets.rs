@@ -328,6 +328,7 @@ pub fn sample_shapley(
 }
 
 #[cfg(test)]
+#[allow(clippy::needless_range_loop)] // index loops mirror the formulas
 mod tests {
     use super::*;
     use nalgebra::{DMatrix, DVector};
