@@ -50,12 +50,12 @@ def seeded_survey(rows: int, p: int, seed: int) -> pd.DataFrame:
 
 
 def shapley_from_table(r2: Dict[int, float], p: int) -> np.ndarray:
+    weights = [math.factorial(k) * math.factorial(p - k - 1) / math.factorial(p) for k in range(p)]
     out = np.zeros(p)
     for mask, value in r2.items():
-        size = bin(mask).count("1")
+        w = weights[bin(mask).count("1")] if mask != (1 << p) - 1 else 0.0
         for j in range(p):
             if not mask & (1 << j):
-                w = math.factorial(size) * math.factorial(p - size - 1) / math.factorial(p)
                 out[j] += w * (r2[mask | (1 << j)] - value)
     return out
 

@@ -58,10 +58,11 @@ pub fn dominance(table: &SubsetR2) -> Dominance {
         .iter()
         .map(|row| row.iter().sum::<f64>() / p as f64)
         .collect();
+    let complete = complete_dominance_given(table, &conditional);
     Dominance {
         general,
         conditional,
-        complete: complete_dominance(table),
+        complete,
     }
 }
 
@@ -122,12 +123,38 @@ fn insert_zero(x: usize, pos: usize) -> usize {
 /// taken over two contiguous slices at a time, and the scan stops once
 /// neither driver can be ahead in every subset.
 pub fn complete_dominance(table: &SubsetR2) -> Vec<Vec<Option<f64>>> {
+    complete_dominance_given(table, &conditional_dominance(table))
+}
+
+/// Margin by which conditional dominance weights must disagree before a
+/// pair is ruled out without a scan; far above rounding, far below any
+/// difference the full scan would see.
+const PRUNE_MARGIN: f64 = 1e-9;
+
+/// [`complete_dominance`] with the conditional weights already known.
+///
+/// Complete dominance of `i` over `j` implies `C_i(s) > C_j(s)` at every
+/// size `s` (Azen and Budescu 2003), so a pair whose conditional weights
+/// cross is undetermined without reading the table.
+fn complete_dominance_given(table: &SubsetR2, conditional: &[Vec<f64>]) -> Vec<Vec<Option<f64>>> {
     let p = table.p();
     let values = table.values();
     let pairs: Vec<(usize, usize)> = (0..p)
         .flat_map(|i| ((i + 1)..p).map(move |j| (i, j)))
         .collect();
     let decide = |&(i, j): &(usize, usize)| -> f64 {
+        let gaps = conditional[i]
+            .iter()
+            .zip(&conditional[j])
+            .map(|(a, b)| a - b);
+        let (mut i_possible, mut j_possible) = (true, true);
+        for g in gaps {
+            i_possible &= g > -PRUNE_MARGIN;
+            j_possible &= g < PRUNE_MARGIN;
+        }
+        if !i_possible && !j_possible {
+            return 0.5;
+        }
         let (bi, bj) = (1usize << i, 1usize << j);
         let run = bi;
         // Counting the subsets where each driver is ahead (instead of
@@ -149,12 +176,14 @@ pub fn complete_dominance(table: &SubsetR2) -> Vec<Vec<Option<f64>>> {
                 }
                 seen += run;
             }
-            if i_ahead < seen && j_ahead < seen {
+            let i_still = i_possible && i_ahead == seen;
+            let j_still = j_possible && j_ahead == seen;
+            if !i_still && !j_still {
                 return 0.5;
             }
             t += per_check;
         }
-        if i_ahead == seen {
+        if i_possible && i_ahead == seen {
             1.0
         } else {
             0.0
