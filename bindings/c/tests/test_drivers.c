@@ -3,9 +3,10 @@
  * correlation of 0.2, R2 = (0.25 + 0.09 - 2 * 0.5 * 0.3 * 0.2) / (1 - 0.04)
  * = 0.291666..., and LMG = (0.225833..., 0.065833...) by averaging each
  * driver's gain over the two orderings. The Shapley table is the worked
- * example of displayr.com/shapley-value-regression/ (A = 0.3); the non-PSD
- * matrix is the pairwise-deletion case of dominance-analysis issue 19
- * (smallest eigenvalue -0.2358, numpy eigvalsh). */
+ * example of displayr.com/shapley-value-regression/ (A = 0.3). The non-PSD
+ * matrix comes from pairwise deletion (GitHub dominance-analysis/
+ * dominance-analysis#19); numpy eigvalsh gives its smallest eigenvalue as
+ * -0.2358. */
 #include <stdio.h>
 #include <string.h>
 
@@ -32,10 +33,13 @@ int main(void) {
                           "\"names\":[\"nps\",\"speed\",\"price\"]}}",
                           &response) == LOYALTY_STATUS_OK,
         "key drivers from a correlation matrix");
-  CHECK(response != NULL && strstr(response, "\"value\":0.2916666666") != NULL, "full-model R2");
-  CHECK(response != NULL && strstr(response, "\"value\":0.2258333333") != NULL, "LMG of speed");
-  CHECK(response != NULL && strstr(response, "\"value\":0.0658333333") != NULL, "LMG of price");
-  CHECK(response != NULL && strstr(response, "\"drivers\":[\"speed\",\"price\"]") != NULL, "driver names");
+  CHECK(response != NULL, "response returned");
+  if (response != NULL) {
+    CHECK(strstr(response, "\"value\":0.2916666666") != NULL, "full-model R2");
+    CHECK(strstr(response, "\"value\":0.2258333333") != NULL, "LMG of speed");
+    CHECK(strstr(response, "\"value\":0.0658333333") != NULL, "LMG of price");
+    CHECK(strstr(response, "\"drivers\":[\"speed\",\"price\"]") != NULL, "driver names");
+  }
   loyalty_string_free(response);
 
   response = NULL;
@@ -51,7 +55,10 @@ int main(void) {
                           "\"values\":[0,0.4,0.2,0.4,0.1,0.5,0.3,0.5]}}",
                           &response) == LOYALTY_STATUS_OK,
         "Shapley values of a table");
-  CHECK(response != NULL && strncmp(response, "[0.3,", 5) == 0, "Shapley value of A");
+  CHECK(response != NULL, "response returned");
+  if (response != NULL) {
+    CHECK(strncmp(response, "[0.3,", 5) == 0, "Shapley value of A");
+  }
   loyalty_string_free(response);
 
   response = NULL;
