@@ -56,7 +56,7 @@ fn exact_lmg(c: &mut Criterion) {
     big.finish();
 }
 
-/// The three stages of an exact analysis at 20 drivers: the subset table,
+/// Times the three stages of an exact analysis at 20 drivers: the subset table,
 /// conditional dominance (and so LMG) and complete dominance.
 fn stages(c: &mut Criterion) {
     let cols = seeded_survey(5_000, 20, 42);

@@ -269,7 +269,7 @@ impl KeyDrivers {
         )
     }
 
-    /// The importance-performance matrix of `method` against the drivers'
+    /// Builds the importance-performance matrix of `method` against the drivers'
     /// mean ratings.
     ///
     /// # Errors
@@ -642,7 +642,7 @@ fn from_correlation(
     )
 }
 
-/// A symmetric square root of a positive semidefinite matrix, row-major.
+/// Computes the symmetric square root of a positive semidefinite matrix (row-major).
 fn normal_factor(matrix: &[f64], k: usize) -> Vec<f64> {
     let eig = SymmetricEigen::new(DMatrix::from_row_slice(k, k, matrix));
     let mut f = DMatrix::<f64>::zeros(k, k);

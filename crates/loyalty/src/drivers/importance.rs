@@ -66,8 +66,8 @@ pub fn dominance(table: &SubsetR2) -> Dominance {
     }
 }
 
-/// The Shapley value of each driver for any set function given as a table
-/// (LMG when the table holds R-squared values).
+/// Computes the Shapley value of each driver for any set function given as a
+/// table (LMG when the table contains R-squared values).
 pub fn shapley(table: &SubsetR2) -> Vec<f64> {
     let p = table.p();
     conditional_dominance(table)
@@ -127,8 +127,8 @@ pub fn complete_dominance(table: &SubsetR2) -> Vec<Vec<Option<f64>>> {
 }
 
 /// Margin by which conditional dominance weights must disagree before a
-/// pair is ruled out without a scan; far above rounding, far below any
-/// difference the full scan would see.
+/// pair is ruled out without a scan. It is far above rounding error and far
+/// below any difference the full scan would see.
 const PRUNE_MARGIN: f64 = 1e-9;
 
 /// [`complete_dominance`] with the conditional weights already known.

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{check_same_len, Error, Result};
 
-/// What to do with a row that has a missing (NaN) value in a used column.
+/// Policy for a row that has a missing (NaN) value in a used column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Missing {
@@ -58,7 +58,7 @@ pub struct Moments {
 }
 
 impl Moments {
-    /// An empty summary of `k` variables.
+    /// Creates an empty summary of `k` variables.
     pub fn new(k: usize) -> Self {
         Moments {
             k,

@@ -111,7 +111,7 @@ impl SubsetR2 {
         self.values[mask]
     }
 
-    /// All values, indexed by bit mask.
+    /// Returns all values, indexed by bit mask.
     pub fn values(&self) -> &[f64] {
         &self.values
     }
