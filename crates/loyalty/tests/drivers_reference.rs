@@ -550,3 +550,36 @@ fn logistic_on_hr_attrition() {
     assert!(r.method(Method::Pratt).is_none());
     assert!(values(&r, Method::First).iter().all(|v| *v > 0.0));
 }
+
+#[test]
+fn single_driver_lmg_is_squared_correlation() {
+    let cols = read_csv("survey/swiss.csv");
+    let r = analyse(&cols, "Fertility", &["Education".to_string()]);
+    let first = values(&r, Method::First)[0];
+    assert!((values(&r, Method::Lmg)[0] - first).abs() < 1e-12);
+    assert!((r.r_squared.value - first).abs() < 1e-12);
+    // swiss.json: the first-order R2 of Education is 0.44061564672392334.
+    assert!((first - 0.44061564672392334).abs() < TOL);
+    assert_eq!(r.dominance.as_ref().unwrap().complete, vec![vec![None]]);
+}
+
+#[test]
+fn merged_partitions_match_whole_data() {
+    use loyalty::drivers::{key_drivers_from_moments, Missing, Moments};
+    let cols = read_csv("survey/swiss.csv");
+    let names = ["Fertility", "Agriculture", "Examination", "Education"];
+    let whole: Vec<&[f64]> = names.iter().map(|n| cols[*n].as_slice()).collect();
+    let first_half: Vec<&[f64]> = names.iter().map(|n| &cols[*n][..20]).collect();
+    let second_half: Vec<&[f64]> = names.iter().map(|n| &cols[*n][20..]).collect();
+    let mut merged = Moments::from_columns(&names, &first_half, None, Missing::Listwise).unwrap();
+    let right = Moments::from_columns(&names, &second_half, None, Missing::Listwise).unwrap();
+    merged.merge(&right).unwrap();
+    let a = key_drivers(&names, &whole, None, &KeyDriverOptions::default()).unwrap();
+    let b = key_drivers_from_moments(&merged, &names, &KeyDriverOptions::default()).unwrap();
+    assert_eq!(b.n, 47.0);
+    for m in Method::ALL {
+        for (x, y) in values(&a, m).iter().zip(values(&b, m)) {
+            assert!((x - y).abs() < 1e-12, "{}: {x} vs {y}", m.name());
+        }
+    }
+}

@@ -195,6 +195,9 @@ fn walk_block(base: &[f64], p: usize, low: usize, high: usize, out: &mut [f64]) 
         } else if skipped & bit != 0 {
             skipped &= !bit;
         } else if skipped == 0 {
+            // NOTE: a reverse sweep divides by the driver's pivot, so a
+            // driver just above COLLINEAR_TOLERANCE magnifies rounding error
+            // until the block ends (at most 2^8 steps later).
             sweep(&mut a, ms, j, false, &mut row);
         } else {
             // A skipped driver may no longer be a combination of the rest:
