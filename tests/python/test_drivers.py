@@ -215,6 +215,11 @@ def test_non_numeric_column_is_explained():
         loyalty.key_drivers(hr, "Age", ["JobSatisfaction"])
 
 
+def test_negative_bootstrap_rejected():
+    with pytest.raises(ValueError, match="bootstrap"):
+        loyalty.key_drivers(swiss(), "Fertility", ["Agriculture"], bootstrap=-1)
+
+
 def test_unknown_method_rejected():
     with pytest.raises(ValueError, match="method"):
         loyalty.key_drivers(swiss(), "Fertility", ["Agriculture"], method="shap")

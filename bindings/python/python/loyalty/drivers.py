@@ -195,6 +195,14 @@ def _weights(data: Any, weights: Any) -> Optional[np.ndarray]:
     return np.ascontiguousarray(np.asarray(weights, dtype=np.float64).reshape(-1))
 
 
+def _bootstrap_and_seed(bootstrap: int, seed: Optional[int]) -> Tuple[int, int]:
+    if int(bootstrap) < 0:
+        raise ValueError(f"bootstrap must be 0 (no intervals) or a positive number of replicates, got {bootstrap}")
+    if seed is not None and int(seed) < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    return int(bootstrap), 0 if seed is None else int(seed)
+
+
 def _method_and_model(method: str) -> Tuple[str, str]:
     if method not in KEY_DRIVER_METHODS:
         raise ValueError(f"method must be one of {KEY_DRIVER_METHODS}, got {method!r}")
@@ -498,6 +506,7 @@ def key_drivers(
         True
     """
     _, model = _method_and_model(method)
+    replicates, seed_value = _bootstrap_and_seed(bootstrap, seed)
     frame = _frame(data)
     names = [outcome] + list(drivers)
     columns = [_column(frame, c) for c in names]
@@ -508,8 +517,8 @@ def key_drivers(
         model=model,
         missing="listwise",
         collinearity="equal_split",
-        bootstrap=int(bootstrap),
-        seed=0 if seed is None else int(seed),
+        bootstrap=replicates,
+        seed=seed_value,
         level=_LEVEL,
         exact_limit=_EXACT_LIMIT,
         permutations=_PERMUTATIONS,
@@ -545,6 +554,7 @@ def key_drivers_from_matrix(
         True
     """
     key, model = _method_and_model(method)
+    replicates, seed_value = _bootstrap_and_seed(bootstrap, seed)
     if model != "linear":
         raise ValueError("the logistic model needs the rows; use key_drivers on data")
     if names is None and hasattr(matrix, "columns"):
@@ -559,8 +569,8 @@ def key_drivers_from_matrix(
         float(n),
         [str(c) for c in names],
         collinearity="equal_split",
-        bootstrap=int(bootstrap),
-        seed=0 if seed is None else int(seed),
+        bootstrap=replicates,
+        seed=seed_value,
         level=_LEVEL,
         exact_limit=_EXACT_LIMIT,
         permutations=_PERMUTATIONS,
