@@ -294,3 +294,29 @@ def test_result_plots_and_pickles(tmp_path):
     assert float(rs) == float(r.r_squared)
     pr = loyalty.penalty_reward(swiss(), "Fertility", ["Agriculture"], low_max=30, high_min=60)
     assert pr.plot() is not None
+
+
+def test_penalty_reward_matches_numpy_ols():
+    # Independent implementation: ordinary least squares on the dummies with
+    # numpy, standard errors from s^2 (X'X)^-1.
+    raw = pd.read_csv(DATA / "survey" / "mobi.csv")
+    items = ["PERQ1", "PERQ2", "PERQ7"]
+    r = loyalty.penalty_reward(raw, "CUSA1", items, low_max=4, high_min=7)
+    y = raw["CUSA1"].to_numpy(float)
+    cols = [np.ones(len(y))]
+    for c in items:
+        cols += [(raw[c] <= 4).astype(float), (raw[c] >= 7).astype(float)]
+    x = np.column_stack(cols)
+    beta, rss, _, _ = np.linalg.lstsq(x, y, rcond=None)
+    df_resid = len(y) - x.shape[1]
+    cov = rss[0] / df_resid * np.linalg.inv(x.T @ x)
+    t = r.table.set_index("driver")
+    for k, c in enumerate(items):
+        lo, hi = 1 + 2 * k, 2 + 2 * k
+        assert t.loc[c, "penalty"] == pytest.approx(beta[lo], abs=1e-9)
+        assert t.loc[c, "reward"] == pytest.approx(beta[hi], abs=1e-9)
+        assert t.loc[c, "penalty_se"] == pytest.approx(np.sqrt(cov[lo, lo]), abs=1e-9)
+        assert t.loc[c, "reward_se"] == pytest.approx(np.sqrt(cov[hi, hi]), abs=1e-9)
+        asym_se = np.sqrt(cov[lo, lo] + cov[hi, hi] + 2 * cov[lo, hi])
+        assert t.loc[c, "asymmetry_se"] == pytest.approx(asym_se, abs=1e-9)
+    assert r.r_squared == pytest.approx(1 - rss[0] / ((y - y.mean()) ** 2).sum(), abs=1e-9)
