@@ -2,7 +2,8 @@
 //!
 //! - `key_drivers_from_matrix`: `{"matrix": [[...], ...] (outcome first),
 //!   "n": N, "names": [...], "bootstrap": 0, "seed": 0, "level": 0.95,
-//!   "collinearity": "equal_split" | "error"}`;
+//!   "collinearity": "equal_split" | "error", "exact_limit": 25,
+//!   "permutations": 10000}`;
 //! - `key_drivers`: `{"names": [...], "columns": [[...], ...] (outcome
 //!   first; null is a missing value), "weights": [...], "model": "linear" |
 //!   "logistic", ...}` with the same options;
@@ -37,6 +38,7 @@ fn invalid(name: &str, expected: &str) -> Failure {
 fn options(args: &Value) -> Result<KeyDriverOptions, Failure> {
     let collinearity: String = arg_or(args, "collinearity", "equal_split".to_string())?;
     let model: String = arg_or(args, "model", "linear".to_string())?;
+    let defaults = KeyDriverOptions::default();
     Ok(KeyDriverOptions {
         model: match model.as_str() {
             "linear" => Model::Linear,
@@ -51,7 +53,9 @@ fn options(args: &Value) -> Result<KeyDriverOptions, Failure> {
         bootstrap: arg_or(args, "bootstrap", 0usize)?,
         seed: arg_or(args, "seed", 0u64)?,
         level: arg_or(args, "level", 0.95)?,
-        ..KeyDriverOptions::default()
+        exact_limit: arg_or(args, "exact_limit", defaults.exact_limit)?,
+        permutations: arg_or(args, "permutations", defaults.permutations)?,
+        ..defaults
     })
 }
 
