@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::{core_err, LoyaltyStatus};
 
+mod drivers;
 mod models;
 mod rfm;
 mod separation;
@@ -38,6 +39,7 @@ pub fn call(request: &str) -> Result<String, Failure> {
         rfm::handle,
         separation::handle,
         models::handle,
+        drivers::handle,
     ];
     for handler in handlers {
         if let Some(result) = handler(function, args) {

@@ -1,1 +1,0 @@
-//! Drivers: which performance dimensions explain loyalty or satisfaction.
