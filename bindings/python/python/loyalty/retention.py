@@ -440,7 +440,7 @@ def retention_summary(
     Example:
         >>> import loyalty
         >>> r = loyalty.retention_summary([2, 3, 5], [1, 1, 0], group="investors", horizon=2)
-        >>> round(r.summary.loc[0, "turnover"], 3), round(r.summary.loc[0, "expected_tenure"], 3)
+        >>> round(float(r.summary.loc[0, "turnover"]), 3), round(float(r.summary.loc[0, "expected_tenure"]), 3)
         (0.2, 5.0)
     """
     import pandas as pd
