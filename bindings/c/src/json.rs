@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::{core_err, LoyaltyStatus};
 
+mod retention;
 mod survey;
 
 type Failure = (LoyaltyStatus, String);
@@ -28,7 +29,7 @@ pub fn call(request: &str) -> Result<String, Failure> {
     })?;
     let empty = Value::Object(Default::default());
     let args = req.get("args").unwrap_or(&empty);
-    let handlers: &[Handler] = &[survey::handle];
+    let handlers: &[Handler] = &[survey::handle, retention::handle];
     for handler in handlers {
         if let Some(result) = handler(function, args) {
             return result.map(|v| v.to_string());
