@@ -111,13 +111,29 @@ fn nelson_aalen_columns<'py>(
     let na = py.detach(|| NelsonAalen::from_table(&table, level)).py()?;
     let out = PyDict::new(py);
     let rows = &na.rows;
-    let column = |f: fn(&retention::NelsonAalenRow) -> f64| -> Vec<f64> { rows.iter().map(f).collect() };
+    let column =
+        |f: fn(&retention::NelsonAalenRow) -> f64| -> Vec<f64> { rows.iter().map(f).collect() };
     out.set_item("time", column(|r| r.time).into_pyarray(py))?;
-    out.set_item("cumulative_hazard", column(|r| r.cumulative_hazard).into_pyarray(py))?;
+    out.set_item(
+        "cumulative_hazard",
+        column(|r| r.cumulative_hazard).into_pyarray(py),
+    )?;
     out.set_item("ci_low", column(|r| r.ci_low).into_pyarray(py))?;
     out.set_item("ci_high", column(|r| r.ci_high).into_pyarray(py))?;
-    out.set_item("at_risk", rows.iter().map(|r| r.at_risk).collect::<Vec<u64>>().into_pyarray(py))?;
-    out.set_item("events", rows.iter().map(|r| r.events).collect::<Vec<u64>>().into_pyarray(py))?;
+    out.set_item(
+        "at_risk",
+        rows.iter()
+            .map(|r| r.at_risk)
+            .collect::<Vec<u64>>()
+            .into_pyarray(py),
+    )?;
+    out.set_item(
+        "events",
+        rows.iter()
+            .map(|r| r.events)
+            .collect::<Vec<u64>>()
+            .into_pyarray(py),
+    )?;
     out.set_item("se", column(|r| r.se).into_pyarray(py))?;
     out.set_item("method", na.method.clone())?;
     Ok(out)
@@ -292,16 +308,34 @@ fn cohort_table_days<'py>(
     let out = PyDict::new(py);
     out.set_item(
         "cohorts",
-        table.cohorts.iter().map(|c| c.label.clone()).collect::<Vec<_>>(),
+        table
+            .cohorts
+            .iter()
+            .map(|c| c.label.clone())
+            .collect::<Vec<_>>(),
     )?;
     out.set_item(
         "sizes",
-        table.cohorts.iter().map(Cohort::size).collect::<Vec<u64>>().into_pyarray(py),
+        table
+            .cohorts
+            .iter()
+            .map(Cohort::size)
+            .collect::<Vec<u64>>()
+            .into_pyarray(py),
     )?;
-    out.set_item("retained", retained.into_pyarray(py).reshape([table.cohorts.len(), width])?)?;
+    out.set_item(
+        "retained",
+        retained
+            .into_pyarray(py)
+            .reshape([table.cohorts.len(), width])?,
+    )?;
     out.set_item("average", to_py(py, &table.average_retention())?)?;
     out.set_item("observation_end", table.observation_end.to_string())?;
-    let survivors: Vec<Vec<u64>> = table.cohorts.iter().map(retention::survivors_from_cohort).collect();
+    let survivors: Vec<Vec<u64>> = table
+        .cohorts
+        .iter()
+        .map(retention::survivors_from_cohort)
+        .collect();
     out.set_item("survivors", survivors)?;
     out.set_item(
         "sbg_observations",

@@ -6,7 +6,10 @@ use loyalty::retention::{log_rank_by_group, CohortTable, KaplanMeier, Period, Ri
 use serde_json::Value;
 
 fn reference(name: &str) -> Value {
-    let path = format!("{}/../../tests/reference/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../tests/reference/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     serde_json::from_str(&std::fs::read_to_string(&path).expect("reference file")).unwrap()
 }
 
@@ -59,8 +62,16 @@ fn kaplan_meier_small_matches_economics_reference() {
         let est = km.estimate_at(t).unwrap();
         let ci = numbers(ci);
         // The reference rounds the bounds to 3 or 4 decimals.
-        assert!((est.ci_low - ci[0]).abs() < 5e-4, "ci_low({t}) = {}", est.ci_low);
-        assert!((est.ci_high - ci[1]).abs() < 5e-4, "ci_high({t}) = {}", est.ci_high);
+        assert!(
+            (est.ci_low - ci[0]).abs() < 5e-4,
+            "ci_low({t}) = {}",
+            est.ci_low
+        );
+        assert!(
+            (est.ci_high - ci[1]).abs() < 5e-4,
+            "ci_high({t}) = {}",
+            est.ci_high
+        );
     }
     assert_eq!(km.median().time, case["median"].as_f64());
 }
@@ -80,7 +91,10 @@ fn late_entrant_after_empty_risk_set_gives_no_nan() {
     .unwrap();
     for (t, s) in case["expected"]["S"].as_object().unwrap() {
         let t: f64 = t.parse().unwrap();
-        assert!((km.survival_at(t) - s.as_f64().unwrap()).abs() < tol, "S({t})");
+        assert!(
+            (km.survival_at(t) - s.as_f64().unwrap()).abs() < tol,
+            "S({t})"
+        );
     }
     for row in &km.rows {
         for v in [row.survival, row.se, row.ci_low, row.ci_high] {
@@ -149,7 +163,9 @@ fn emptied_risk_set_stays_at_zero_for_later_entrants() {
 fn risk_set_rule_holds_for_every_row() {
     // Brute-force count of {entry < t <= exit} against the table.
     let d = [3.0, 5.0, 5.0, 2.0, 8.0, 8.0, 4.0, 6.0, 7.0, 5.0];
-    let e = [true, false, true, true, true, false, false, true, true, true];
+    let e = [
+        true, false, true, true, true, false, false, true, true, true,
+    ];
     let x = [0.0, 3.0, 1.0, 0.0, 5.0, 2.0, 2.0, 5.0, 4.0, 0.0];
     let km = KaplanMeier::fit(&d, Some(&e), Some(&x), 0.95).unwrap();
     for row in &km.rows {
@@ -188,9 +204,13 @@ fn log_rank_matches_survdiff_on_aml() {
     // p = 0.07 (Therneau, documentation of the survival package);
     // lifelines 0.30.3 logrank_test gives 3.3963886989776024 and
     // p = 0.0653393220405049 on the same data.
-    let maintained = [9.0, 13.0, 13.0, 18.0, 23.0, 28.0, 31.0, 34.0, 45.0, 48.0, 161.0];
+    let maintained = [
+        9.0, 13.0, 13.0, 18.0, 23.0, 28.0, 31.0, 34.0, 45.0, 48.0, 161.0,
+    ];
     let maintained_status = [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0];
-    let nonmaintained = [5.0, 5.0, 8.0, 8.0, 12.0, 16.0, 23.0, 27.0, 30.0, 33.0, 43.0, 45.0];
+    let nonmaintained = [
+        5.0, 5.0, 8.0, 8.0, 12.0, 16.0, 23.0, 27.0, 30.0, 33.0, 43.0, 45.0,
+    ];
     let nonmaintained_status = [1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1];
     let mut d = maintained.to_vec();
     d.extend(nonmaintained);
@@ -201,11 +221,23 @@ fn log_rank_matches_survdiff_on_aml() {
         .collect();
     let g: Vec<usize> = (0..d.len()).map(|i| usize::from(i >= 11)).collect();
     let test = log_rank_by_group(&d, Some(&e), None, &g).unwrap();
-    assert!((test.expected[0] - 10.69).abs() < 0.005, "{:?}", test.expected);
+    assert!(
+        (test.expected[0] - 10.69).abs() < 0.005,
+        "{:?}",
+        test.expected
+    );
     assert!((test.expected[1] - 7.31).abs() < 0.005);
     assert_eq!(test.observed, vec![7.0, 11.0]);
-    assert!((test.statistic - 3.3963886989776024).abs() < 1e-9, "{}", test.statistic);
-    assert!((test.p_value - 0.0653393220405049).abs() < 1e-9, "{}", test.p_value);
+    assert!(
+        (test.statistic - 3.3963886989776024).abs() < 1e-9,
+        "{}",
+        test.statistic
+    );
+    assert!(
+        (test.p_value - 0.0653393220405049).abs() < 1e-9,
+        "{}",
+        test.p_value
+    );
 }
 
 #[test]
@@ -226,8 +258,14 @@ fn cohort_cells_not_yet_observable_are_none_not_zero() {
         Some(date("2024-03-01")),
         None,
     ];
-    let t = CohortTable::build(&[1, 2, 3, 4, 5], &starts, &ends, Period::Month, date("2024-03-31"))
-        .unwrap();
+    let t = CohortTable::build(
+        &[1, 2, 3, 4, 5],
+        &starts,
+        &ends,
+        Period::Month,
+        date("2024-03-31"),
+    )
+    .unwrap();
     let (jan, feb, mar) = (&t.cohorts[0], &t.cohorts[1], &t.cohorts[2]);
     assert_eq!((jan.label.as_str(), jan.size()), ("2024-01", 2));
     assert_eq!(jan.retained(1), Some(2));
@@ -251,10 +289,26 @@ fn cohort_cells_not_yet_observable_are_none_not_zero() {
 #[test]
 fn cohort_averages_weighted_and_unweighted_differ() {
     // January: 1 of 1 retained at period 1; February: 1 of 3.
-    let starts = [date("2024-01-01"), date("2024-02-01"), date("2024-02-02"), date("2024-02-03")];
-    let ends = [None, None, Some(date("2024-02-10")), Some(date("2024-02-11"))];
-    let t = CohortTable::build(&["a", "b", "c", "d"], &starts, &ends, Period::Month, date("2024-04-30"))
-        .unwrap();
+    let starts = [
+        date("2024-01-01"),
+        date("2024-02-01"),
+        date("2024-02-02"),
+        date("2024-02-03"),
+    ];
+    let ends = [
+        None,
+        None,
+        Some(date("2024-02-10")),
+        Some(date("2024-02-11")),
+    ];
+    let t = CohortTable::build(
+        &["a", "b", "c", "d"],
+        &starts,
+        &ends,
+        Period::Month,
+        date("2024-04-30"),
+    )
+    .unwrap();
     let avg = &t.average_retention()[1];
     assert!((avg.weighted - 2.0 / 4.0).abs() < 1e-15);
     assert!((avg.unweighted - (1.0 + 1.0 / 3.0) / 2.0).abs() < 1e-15);
@@ -266,9 +320,21 @@ fn cohort_rejects_invalid_rows() {
     let month = Period::Month;
     let dup = CohortTable::build(&[1, 1], &[date("2024-01-01"); 2], &[None, None], month, end);
     assert_eq!(dup.unwrap_err().kind(), "InvalidData");
-    let before = CohortTable::build(&[1], &[date("2024-03-01")], &[Some(date("2024-02-01"))], month, end);
+    let before = CohortTable::build(
+        &[1],
+        &[date("2024-03-01")],
+        &[Some(date("2024-02-01"))],
+        month,
+        end,
+    );
     assert_eq!(before.unwrap_err().kind(), "InvalidData");
-    let after = CohortTable::build(&[1], &[date("2024-03-01")], &[Some(date("2024-08-01"))], month, end);
+    let after = CohortTable::build(
+        &[1],
+        &[date("2024-03-01")],
+        &[Some(date("2024-08-01"))],
+        month,
+        end,
+    );
     assert_eq!(after.unwrap_err().kind(), "InvalidData");
     let late = CohortTable::build(&[1], &[date("2024-07-01")], &[None], month, end);
     assert_eq!(late.unwrap_err().kind(), "InvalidData");
@@ -277,13 +343,35 @@ fn cohort_rejects_invalid_rows() {
 #[test]
 fn cohort_tables_of_partitions_merge() {
     let end = date("2024-06-30");
-    let starts = [date("2024-01-03"), date("2024-01-09"), date("2024-02-01"), date("2024-04-30")];
-    let ends = [Some(date("2024-03-15")), None, Some(date("2024-05-01")), None];
+    let starts = [
+        date("2024-01-03"),
+        date("2024-01-09"),
+        date("2024-02-01"),
+        date("2024-04-30"),
+    ];
+    let ends = [
+        Some(date("2024-03-15")),
+        None,
+        Some(date("2024-05-01")),
+        None,
+    ];
     let whole = CohortTable::build(&[1, 2, 3, 4], &starts, &ends, Period::Month, end).unwrap();
-    let mut a = CohortTable::build(&[1, 3], &[starts[0], starts[2]], &[ends[0], ends[2]], Period::Month, end)
-        .unwrap();
-    let b = CohortTable::build(&[2, 4], &[starts[1], starts[3]], &[ends[1], ends[3]], Period::Month, end)
-        .unwrap();
+    let mut a = CohortTable::build(
+        &[1, 3],
+        &[starts[0], starts[2]],
+        &[ends[0], ends[2]],
+        Period::Month,
+        end,
+    )
+    .unwrap();
+    let b = CohortTable::build(
+        &[2, 4],
+        &[starts[1], starts[3]],
+        &[ends[1], ends[3]],
+        Period::Month,
+        end,
+    )
+    .unwrap();
     a.merge(&b).unwrap();
     assert_eq!(a, whole);
 }

@@ -27,9 +27,9 @@ pub fn handle(function: &str, args: &Value) -> Option<Result<Value, Failure>> {
 fn events(args: &Value) -> Result<Option<Vec<bool>>, Failure> {
     match args.get("events") {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Array(items)) if items.iter().all(Value::is_boolean) => {
-            Ok(Some(items.iter().map(|v| v.as_bool() == Some(true)).collect()))
-        }
+        Some(Value::Array(items)) if items.iter().all(Value::is_boolean) => Ok(Some(
+            items.iter().map(|v| v.as_bool() == Some(true)).collect(),
+        )),
         Some(_) => {
             let numbers: Vec<f64> = arg(args, "events")?;
             event_flags(numbers).map(Some).map_err(core_err)

@@ -148,7 +148,8 @@ pub fn parse_date(what: &str, index: usize, text: &str) -> Result<Date> {
         what: what.into(),
         index,
         text: text.into(),
-        reason: "expected an ISO 8601 date such as 2024-01-31 (or a date-time 2024-01-31T10:00:00)".into(),
+        reason: "expected an ISO 8601 date such as 2024-01-31 (or a date-time 2024-01-31T10:00:00)"
+            .into(),
     })
 }
 
@@ -189,8 +190,13 @@ impl Cohort {
     /// observable.
     pub fn share(&self, k: usize) -> Option<f64> {
         let size = self.size();
-        self.retained(k)
-            .map(|r| if size == 0 { 0.0 } else { r as f64 / size as f64 })
+        self.retained(k).map(|r| {
+            if size == 0 {
+                0.0
+            } else {
+                r as f64 / size as f64
+            }
+        })
     }
 }
 
@@ -305,8 +311,7 @@ impl CohortTable {
                 ),
             ));
         }
-        let mut map: BTreeMap<i64, Cohort> =
-            self.cohorts.drain(..).map(|c| (c.index, c)).collect();
+        let mut map: BTreeMap<i64, Cohort> = self.cohorts.drain(..).map(|c| (c.index, c)).collect();
         for c in &other.cohorts {
             match map.get_mut(&c.index) {
                 Some(mine) => mine.table.merge(&c.table),
@@ -456,19 +461,36 @@ mod tests {
 
     #[test]
     fn period_index_round_trips() {
-        for p in [Period::Day, Period::Week, Period::Month, Period::Quarter, Period::Year] {
+        for p in [
+            Period::Day,
+            Period::Week,
+            Period::Month,
+            Period::Quarter,
+            Period::Year,
+        ] {
             let d = date("2024-02-29");
             let start = p.start_of(p.index_of(d)).unwrap();
             assert!(start <= d, "{p:?}");
             assert_eq!(p.index_of(start), p.index_of(d), "{p:?}");
         }
-        assert_eq!(Period::Week.start_of(Period::Week.index_of(date("2024-01-07"))).unwrap(), date("2024-01-01"));
-        assert_eq!(Period::Quarter.label(Period::Quarter.index_of(date("2024-05-02"))), "2024Q2");
+        assert_eq!(
+            Period::Week
+                .start_of(Period::Week.index_of(date("2024-01-07")))
+                .unwrap(),
+            date("2024-01-01")
+        );
+        assert_eq!(
+            Period::Quarter.label(Period::Quarter.index_of(date("2024-05-02"))),
+            "2024Q2"
+        );
     }
 
     #[test]
     fn parse_date_reads_date_times() {
-        assert_eq!(parse_date("d", 0, "2018-04-24T19:19:25").unwrap(), date("2018-04-24"));
+        assert_eq!(
+            parse_date("d", 0, "2018-04-24T19:19:25").unwrap(),
+            date("2018-04-24")
+        );
         assert!(parse_date("d", 3, "01/15/2026").is_err());
     }
 

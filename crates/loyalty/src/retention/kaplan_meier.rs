@@ -294,8 +294,8 @@ mod tests {
 
     #[test]
     fn quantile_not_reached_is_none() {
-        let km = KaplanMeier::fit(&[1.0, 5.0, 6.0], Some(&[true, false, false]), None, 0.95)
-            .unwrap();
+        let km =
+            KaplanMeier::fit(&[1.0, 5.0, 6.0], Some(&[true, false, false]), None, 0.95).unwrap();
         let m = km.median();
         assert_eq!(m.time, None);
         assert_eq!(m.ci_high, None);

@@ -56,9 +56,7 @@ pub fn log_rank(tables: &[RiskTable]) -> Result<LogRankTest> {
             needed: "every group needs at least one member".into(),
         });
     }
-    let pooled = tables
-        .iter()
-        .fold(RiskTable::new(), |acc, t| acc.merged(t));
+    let pooled = tables.iter().fold(RiskTable::new(), |acc, t| acc.merged(t));
     if pooled.total_events() == 0 {
         return Err(Error::Degenerate {
             what: "log-rank test".into(),
@@ -71,10 +69,8 @@ pub fn log_rank(tables: &[RiskTable]) -> Result<LogRankTest> {
         .map(|r| r.time)
         .collect();
     // n_g and d_g of every group at every pooled event time.
-    let per_group: Vec<Vec<(f64, f64)>> = tables
-        .iter()
-        .map(|t| counts_at(t, &event_times))
-        .collect();
+    let per_group: Vec<Vec<(f64, f64)>> =
+        tables.iter().map(|t| counts_at(t, &event_times)).collect();
 
     let mut observed = vec![0.0; groups];
     let mut expected = vec![0.0; groups];
@@ -82,7 +78,11 @@ pub fn log_rank(tables: &[RiskTable]) -> Result<LogRankTest> {
     for (j, _) in event_times.iter().enumerate() {
         let n: f64 = per_group.iter().map(|g| g[j].0).sum();
         let d: f64 = per_group.iter().map(|g| g[j].1).sum();
-        let factor = if n > 1.0 { d * (n - d) / (n - 1.0) } else { 0.0 };
+        let factor = if n > 1.0 {
+            d * (n - d) / (n - 1.0)
+        } else {
+            0.0
+        };
         for g in 0..groups {
             let (n_g, d_g) = per_group[g][j];
             observed[g] += d_g;

@@ -37,6 +37,5 @@ pub use sbg_bridge::{
     SbgObservation,
 };
 pub use summary::{
-    group_retention, summarize, GroupRetention, RetentionSummary, SegmentRetention,
-    SummaryOptions,
+    group_retention, summarize, GroupRetention, RetentionSummary, SegmentRetention, SummaryOptions,
 };

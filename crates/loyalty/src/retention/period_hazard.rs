@@ -108,7 +108,9 @@ impl PeriodTable {
             }
             // Rows at or before time 0 belong to period 1.
             let (mut events, mut censored) = (0, 0);
-            while j_events < rows.len() && (rows[j_events].time <= end || k == 1 && rows[j_events].time <= 0.0) {
+            while j_events < rows.len()
+                && (rows[j_events].time <= end || k == 1 && rows[j_events].time <= 0.0)
+            {
                 events += rows[j_events].events;
                 censored += rows[j_events].censored;
                 j_events += 1;
@@ -155,7 +157,12 @@ mod tests {
         let km = KaplanMeier::from_table(&table, 0.95).unwrap();
         for row in &periods.rows {
             let s = km.survival_at(row.end);
-            assert!((row.survival - s).abs() < 1e-12, "period {}: {} vs {s}", row.period, row.survival);
+            assert!(
+                (row.survival - s).abs() < 1e-12,
+                "period {}: {} vs {s}",
+                row.period,
+                row.survival
+            );
         }
     }
 

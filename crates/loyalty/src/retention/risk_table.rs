@@ -487,7 +487,7 @@ mod tests {
 
     #[test]
     fn order_key_sorts_numerically() {
-        let mut xs = vec![3.5, -1.0, 0.0, -0.0, 2.0, -7.25, 1e-300];
+        let mut xs = [3.5, -1.0, 0.0, -0.0, 2.0, -7.25, 1e-300];
         let mut keys: Vec<u64> = xs.iter().map(|&x| order_key(x)).collect();
         keys.sort_unstable();
         xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -504,7 +504,11 @@ mod tests {
             Some(&[0.0, 0.0, 1.0, 0.0]),
         )
         .unwrap();
-        let n: Vec<u64> = t.rows().filter(|r| r.events > 0).map(|r| r.at_risk).collect();
+        let n: Vec<u64> = t
+            .rows()
+            .filter(|r| r.events > 0)
+            .map(|r| r.at_risk)
+            .collect();
         assert_eq!(n, vec![3, 3, 2]);
     }
 
@@ -522,8 +526,8 @@ mod tests {
 
     #[test]
     fn rejects_entry_not_before_exit() {
-        let err = RiskTable::from_durations(&[2.0, 3.0, 4.0], None, Some(&[2.0, 0.0, 5.0]))
-            .unwrap_err();
+        let err =
+            RiskTable::from_durations(&[2.0, 3.0, 4.0], None, Some(&[2.0, 0.0, 5.0])).unwrap_err();
         match err {
             Error::InvalidData { rows, .. } => assert_eq!(rows, vec![0, 2]),
             other => panic!("unexpected {other:?}"),

@@ -233,8 +233,22 @@ mod tests {
             events.push(false);
         }
         let obs = sbg_observations_from_durations(&durations, Some(&events)).unwrap();
-        assert_eq!(obs[0], SbgObservation { periods: 1, churned: true, count: 369 });
-        assert_eq!(obs.last().copied(), Some(SbgObservation { periods: 7, churned: false, count: 241 }));
+        assert_eq!(
+            obs[0],
+            SbgObservation {
+                periods: 1,
+                churned: true,
+                count: 369
+            }
+        );
+        assert_eq!(
+            obs.last().copied(),
+            Some(SbgObservation {
+                periods: 7,
+                churned: false,
+                count: 241
+            })
+        );
 
         let table = RiskTable::from_durations(&durations, Some(&events), None).unwrap();
         let km = crate::retention::KaplanMeier::from_table(&table, 0.95).unwrap();

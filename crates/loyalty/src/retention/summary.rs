@@ -259,7 +259,11 @@ pub fn group_retention(
     if !labels.is_empty() {
         check_same_len("durations", durations.len(), "segments", segments.len())?;
     }
-    if let Some(index) = segments.iter().position(|&s| s >= labels.len()).filter(|_| !labels.is_empty()) {
+    if let Some(index) = segments
+        .iter()
+        .position(|&s| s >= labels.len())
+        .filter(|_| !labels.is_empty())
+    {
         return Err(Error::OutOfRange {
             what: "segments".into(),
             index,
@@ -278,9 +282,7 @@ pub fn group_retention(
             needed: "every label needs at least one member".into(),
         });
     }
-    let whole = tables
-        .iter()
-        .fold(RiskTable::new(), |acc, t| acc.merged(t));
+    let whole = tables.iter().fold(RiskTable::new(), |acc, t| acc.merged(t));
     let whole = if labels.is_empty() {
         RiskTable::from_durations(durations, events, entry)?
     } else {
@@ -318,8 +320,8 @@ mod tests {
     #[test]
     fn constant_figures_follow_rate() {
         // 2 events over 10 member-periods: λ = 0.2.
-        let t = RiskTable::from_durations(&[2.0, 3.0, 5.0], Some(&[true, true, false]), None)
-            .unwrap();
+        let t =
+            RiskTable::from_durations(&[2.0, 3.0, 5.0], Some(&[true, true, false]), None).unwrap();
         let s = summarize(Stakeholder::Investors, None, &t, SummaryOptions::default()).unwrap();
         assert!((s.turnover.value - 0.2).abs() < 1e-12);
         assert!((s.retention_per_period.value - (-0.2f64).exp()).abs() < 1e-12);
