@@ -100,7 +100,7 @@ impl KaplanMeier {
             });
         }
         let z = z_two_sided(level);
-        let mut rows = Vec::new();
+        let mut rows = Vec::with_capacity(table.times().len());
         let mut survival = 1.0;
         let mut greenwood = 0.0;
         for r in table.rows() {
@@ -265,10 +265,13 @@ fn band(survival: f64, greenwood: f64, z: f64) -> (f64, f64, f64) {
     if survival >= 1.0 {
         return (0.0, 1.0, 1.0);
     }
-    let se = survival * greenwood.sqrt();
-    let sigma = greenwood.sqrt() / survival.ln().abs();
-    let low = survival.powf((z * sigma).exp());
-    let high = survival.powf((-z * sigma).exp());
+    let root = greenwood.sqrt();
+    let log_survival = survival.ln();
+    let se = survival * root;
+    // S^exp(±zσ) = exp(ln S · exp(±zσ)), with σ = sqrt(Σ) / |ln S|.
+    let factor = (z * root / log_survival.abs()).exp();
+    let low = (log_survival * factor).exp();
+    let high = (log_survival / factor).exp();
     (se, low, high)
 }
 

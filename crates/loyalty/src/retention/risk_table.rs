@@ -15,13 +15,13 @@
 //! test and the summary figures of a large data set can be computed from
 //! per-partition tables.
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{check_same_len, Error, Result};
 
-/// Inputs at least this long are sorted on the rayon pool.
-const PARALLEL_SORT_MIN: usize = 1 << 16;
+/// Inputs at least this long are radix sorted; shorter ones use the
+/// standard library's sort.
+const RADIX_SORT_MIN: usize = 1 << 12;
 
 /// Counts of members entering, churning and being censored at each distinct
 /// time, plus the members at risk from the origin.
@@ -75,24 +75,43 @@ fn from_order_key(key: u64) -> f64 {
     f64::from_bits(bits)
 }
 
-fn sort_keys(keys: &mut [u64]) {
-    if keys.len() >= PARALLEL_SORT_MIN {
-        keys.par_sort_unstable();
-    } else {
+/// Sorts keys with an LSD radix sort on 11-bit digits, skipping digits that
+/// all keys share (times in a narrow range share their exponent bits).
+///
+/// Written by hand because a comparison sort took a quarter of the time of
+/// a Kaplan-Meier fit on 10^6 members; radix sorting u64 keys is linear.
+fn sort_keys(keys: &mut Vec<u64>) {
+    const BITS: usize = 11;
+    const BUCKETS: usize = 1 << BITS;
+    const DIGITS: usize = 64_usize.div_ceil(BITS);
+    if keys.len() < RADIX_SORT_MIN {
         keys.sort_unstable();
+        return;
     }
-}
-
-/// Run-length encodes sorted keys into (key, count) pairs.
-fn runs(sorted: &[u64]) -> Vec<(u64, u64)> {
-    let mut out: Vec<(u64, u64)> = Vec::new();
-    for &k in sorted {
-        match out.last_mut() {
-            Some((last, count)) if *last == k => *count += 1,
-            _ => out.push((k, 1)),
+    let mut counts = vec![[0usize; BUCKETS]; DIGITS];
+    for &k in keys.iter() {
+        for (digit, count) in counts.iter_mut().enumerate() {
+            count[((k >> (digit * BITS)) as usize) & (BUCKETS - 1)] += 1;
         }
     }
-    out
+    let mut scratch = vec![0u64; keys.len()];
+    for (digit, count) in counts.iter_mut().enumerate() {
+        if count.iter().any(|&c| c == keys.len()) {
+            continue;
+        }
+        let mut offset = 0;
+        for c in count.iter_mut() {
+            let n = *c;
+            *c = offset;
+            offset += n;
+        }
+        for &k in keys.iter() {
+            let b = ((k >> (digit * BITS)) as usize) & (BUCKETS - 1);
+            scratch[count[b]] = k;
+            count[b] += 1;
+        }
+        std::mem::swap(keys, &mut scratch);
+    }
 }
 
 impl RiskTable {
@@ -174,11 +193,11 @@ impl RiskTable {
                 )
             },
         );
-        Ok(Self::from_runs(
+        Ok(Self::from_sorted(
             initial,
-            &runs(&event_keys),
-            &runs(&censor_keys),
-            &runs(&entry_keys),
+            &event_keys,
+            &censor_keys,
+            &entry_keys,
         ))
     }
 
@@ -224,13 +243,9 @@ impl RiskTable {
         Ok(table)
     }
 
-    fn from_runs(
-        initial: u64,
-        events: &[(u64, u64)],
-        censored: &[(u64, u64)],
-        entered: &[(u64, u64)],
-    ) -> Self {
-        let capacity = events.len().max(censored.len()).max(entered.len());
+    /// Merges three sorted key arrays into rows, counting equal keys.
+    fn from_sorted(initial: u64, events: &[u64], censored: &[u64], entered: &[u64]) -> Self {
+        let capacity = events.len() + censored.len() + entered.len();
         let mut table = RiskTable {
             initial,
             times: Vec::with_capacity(capacity),
@@ -240,24 +255,26 @@ impl RiskTable {
         };
         let (mut a, mut b, mut c) = (0, 0, 0);
         loop {
-            let next = [events.get(a), censored.get(b), entered.get(c)]
-                .iter()
-                .flatten()
-                .map(|(k, _)| *k)
-                .min();
-            let Some(key) = next else { break };
-            let take = |runs: &[(u64, u64)], i: &mut usize| -> u64 {
-                match runs.get(*i) {
-                    Some(&(k, n)) if k == key => {
-                        *i += 1;
-                        n
-                    }
-                    _ => 0,
+            let key = events
+                .get(a)
+                .copied()
+                .unwrap_or(u64::MAX)
+                .min(censored.get(b).copied().unwrap_or(u64::MAX))
+                .min(entered.get(c).copied().unwrap_or(u64::MAX));
+            if a == events.len() && b == censored.len() && c == entered.len() {
+                break;
+            }
+            // A run of equal keys in one array: count it and step past it.
+            let count = |keys: &[u64], i: &mut usize| -> u64 {
+                let start = *i;
+                while *i < keys.len() && keys[*i] == key {
+                    *i += 1;
                 }
+                (*i - start) as u64
             };
-            let d = take(events, &mut a);
-            let s = take(censored, &mut b);
-            let e = take(entered, &mut c);
+            let d = count(events, &mut a);
+            let s = count(censored, &mut b);
+            let e = count(entered, &mut c);
             table.times.push(from_order_key(key));
             table.events.push(d);
             table.censored.push(s);
