@@ -184,8 +184,8 @@ fn format_p(p: f64) -> String {
     }
 }
 
-/// The table of retention at each horizon, median and turnover per segment,
-/// filling `results` on the way.
+/// Builds the table of retention at each horizon, median and turnover per
+/// segment, and adds each figure to `results`.
 fn retention_table(
     study: &Study,
     result: &GroupRetention,

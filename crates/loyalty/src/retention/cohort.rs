@@ -2,9 +2,9 @@
 //! start (the cohort) and counted at each whole period since.
 //!
 //! A member of cohort `c` is retained at period `k >= 1` when it is still
-//! active at the start of calendar period `c + k`: it has no end date, or its
-//! end date is after the first day of that period (an end date is the first
-//! day the member is no longer active). Period 0 holds the cohort size.
+//! active at the start of calendar period `c + k`. So it has no end date, or
+//! its end date is after the first day of that period. An end date is the
+//! first day the member is no longer active. Period 0 holds the cohort size.
 //!
 //! A cell `(c, k)` is observable when the first day of period `c + k` is on
 //! or before the observation end. Later cells are right-censored: they are
@@ -126,7 +126,7 @@ pub fn days_since_epoch(date: Date) -> i64 {
         .unwrap_or(0)
 }
 
-/// The date `days` after 1970-01-01, or `None` outside jiff's range.
+/// Returns the date `days` after 1970-01-01, or `None` outside jiff's range.
 pub fn date_from_days(days: i64) -> Option<Date> {
     EPOCH.checked_add(Span::new().try_days(days).ok()?).ok()
 }
@@ -369,8 +369,8 @@ impl CohortTable {
             .collect()
     }
 
-    /// The risk table of every cohort merged, in periods since start: the
-    /// input of a Kaplan-Meier curve over all cohorts.
+    /// Merges the risk tables of every cohort, in periods since start, into
+    /// the input of a Kaplan-Meier curve over all cohorts.
     pub fn pooled(&self) -> RiskTable {
         self.cohorts
             .iter()
@@ -495,7 +495,7 @@ mod tests {
     }
 
     #[test]
-    fn end_on_first_day_of_period_is_not_retained() {
+    fn end_on_period_start_not_retained() {
         let t = CohortTable::build(
             &[1, 2],
             &[date("2024-01-10"), date("2024-01-20")],

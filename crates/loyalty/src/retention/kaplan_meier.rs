@@ -165,9 +165,9 @@ impl KaplanMeier {
         self.row_at(t).map_or(1.0, |j| self.rows[j].survival)
     }
 
-    /// `S(t)` as an [`Estimate`] with its Greenwood standard error and
-    /// log(-log) interval; `n` is the number at risk at the last event or
-    /// censoring time at or before `t` (all members before the first).
+    /// Returns `S(t)` as an [`Estimate`] with its Greenwood standard error
+    /// and log(-log) interval. Its `n` is the number at risk at the last
+    /// event or censoring time at or before `t` (all members before the first).
     ///
     /// # Errors
     /// [`Error::NotFinite`] for a NaN `t`.
@@ -232,7 +232,7 @@ impl KaplanMeier {
         })
     }
 
-    /// The median duration, [`KaplanMeier::quantile`] at 0.5.
+    /// Returns the median duration, [`KaplanMeier::quantile`] at 0.5.
     pub fn median(&self) -> QuantileEstimate {
         // q = 0.5 is always valid.
         self.quantile(0.5).unwrap_or_else(|_| unreachable!())
@@ -318,7 +318,8 @@ mod tests {
         let e = [true, false, true, true, false, true, true, false];
         let km = KaplanMeier::fit(&d, Some(&e), None, 0.9).unwrap();
         for r in &km.rows {
-            assert!(r.ci_low <= r.survival && r.survival <= r.ci_high, "{r:?}");
+            assert!(r.ci_low <= r.survival, "{r:?}");
+            assert!(r.survival <= r.ci_high, "{r:?}");
         }
     }
 }

@@ -37,7 +37,7 @@ pub struct PeriodRow {
     pub events: u64,
     /// Censorings in the period.
     pub censored: u64,
-    /// `events / at_risk`; NaN when nobody is at risk.
+    /// `events / at_risk`, or NaN when no member is at risk.
     pub hazard: f64,
     /// Binomial standard error `sqrt(h (1 - h) / n)` of the hazard.
     pub se: f64,
@@ -52,7 +52,7 @@ pub struct PeriodRow {
 pub struct PeriodTable {
     /// Length of one period in the time unit of the durations.
     pub width: f64,
-    /// Periods 1..=K, where period K holds the last event or censoring.
+    /// Periods 1..=K, where period K contains the last event or censoring.
     pub rows: Vec<PeriodRow>,
 }
 

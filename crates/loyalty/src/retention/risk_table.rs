@@ -79,7 +79,7 @@ fn from_order_key(key: u64) -> f64 {
 /// all keys share (times in a narrow range share their exponent bits).
 ///
 /// Written by hand because a comparison sort took a quarter of the time of
-/// a Kaplan-Meier fit on 10^6 members; radix sorting u64 keys is linear.
+/// a Kaplan-Meier fit on 10^6 members. Radix sorting u64 keys is linear.
 fn sort_keys(keys: &mut Vec<u64>) {
     const BITS: usize = 11;
     const BUCKETS: usize = 1 << BITS;
@@ -115,7 +115,7 @@ fn sort_keys(keys: &mut Vec<u64>) {
 }
 
 impl RiskTable {
-    /// An empty table (no members).
+    /// Builds an empty table (no members).
     pub fn new() -> Self {
         RiskTable {
             initial: 0,
@@ -129,9 +129,9 @@ impl RiskTable {
     /// Builds the table of individual records.
     ///
     /// `durations` are exit times (churn or end of observation) measured from
-    /// the time origin, `events[i]` is true when member `i` churned at its
-    /// exit (false: censored, still active), and `entry[i]` is the optional
-    /// late-entry time: member `i` is observed only after it (left
+    /// the time origin. `events[i]` is true when member `i` churned at its
+    /// exit (false: censored, still active). `entry[i]` is the optional
+    /// late-entry time, because member `i` is observed only after it (left
     /// truncation). Without `events` every exit is an event.
     ///
     /// # Errors
@@ -375,7 +375,7 @@ impl RiskTable {
         self.censored.iter().sum()
     }
 
-    /// True when the table holds no member.
+    /// Returns true when the table contains no member.
     pub fn is_empty(&self) -> bool {
         self.members() == 0
     }

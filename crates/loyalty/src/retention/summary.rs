@@ -12,8 +12,8 @@
 //! ln 2 / λ   half-life in periods under constant retention
 //! ```
 //! The constant-retention figures are stated as such because real
-//! retention usually rises with tenure (the sBG model describes that);
-//! the Kaplan-Meier figures assume nothing about the shape.
+//! retention usually rises with tenure, as the sBG model describes. The
+//! Kaplan-Meier figures assume nothing about the shape.
 
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
@@ -328,7 +328,8 @@ mod tests {
         let tenure = s.expected_tenure.unwrap();
         assert!((tenure.value - 5.0).abs() < 1e-12);
         assert!((s.half_life.unwrap().value - 5.0 * 2f64.ln()).abs() < 1e-12);
-        assert!(tenure.ci_low < 5.0 && tenure.ci_high > 5.0);
+        assert!(tenure.ci_low < 5.0, "{tenure:?}");
+        assert!(tenure.ci_high > 5.0, "{tenure:?}");
     }
 
     #[test]
