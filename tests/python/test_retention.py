@@ -247,7 +247,8 @@ def test_telco_log_rank_matches_lifelines():
 def test_late_entry_matches_lifelines():
     lifelines = pytest.importorskip("lifelines")
     rng = np.random.default_rng(7)
-    n = 2000
+    # Enough members for the bucket-sort path to run.
+    n = 100_000
     entry = np.round(rng.uniform(0, 5, n), 1)
     durations = entry + np.round(rng.exponential(10, n), 1) + 0.1
     events = rng.uniform(size=n) < 0.7

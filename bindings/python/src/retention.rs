@@ -79,18 +79,43 @@ fn kaplan_meier_columns<'py>(
     loyalty::error::check_level(level).py()?;
     let table = table_of(py, &durations, events, entry.as_ref())?;
     let km = py.detach(|| KaplanMeier::from_table(&table, level)).py()?;
+    // One pass over the rows fills every column, because each column pass
+    // would read the whole row vector again.
+    let n = km.rows.len();
+    let (mut time, mut survival, mut ci_low, mut ci_high, mut se) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut at_risk, mut events, mut censored, mut entered) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for r in &km.rows {
+        time.push(r.time);
+        survival.push(r.survival);
+        ci_low.push(r.ci_low);
+        ci_high.push(r.ci_high);
+        se.push(r.se);
+        at_risk.push(r.at_risk);
+        events.push(r.events);
+        censored.push(r.censored);
+        entered.push(r.entered);
+    }
     let out = PyDict::new(py);
-    let column = |f: fn(&retention::KmRow) -> f64| -> Vec<f64> { km.rows.iter().map(f).collect() };
-    let count = |f: fn(&retention::KmRow) -> u64| -> Vec<u64> { km.rows.iter().map(f).collect() };
-    out.set_item("time", column(|r| r.time).into_pyarray(py))?;
-    out.set_item("survival", column(|r| r.survival).into_pyarray(py))?;
-    out.set_item("ci_low", column(|r| r.ci_low).into_pyarray(py))?;
-    out.set_item("ci_high", column(|r| r.ci_high).into_pyarray(py))?;
-    out.set_item("at_risk", count(|r| r.at_risk).into_pyarray(py))?;
-    out.set_item("events", count(|r| r.events).into_pyarray(py))?;
-    out.set_item("censored", count(|r| r.censored).into_pyarray(py))?;
-    out.set_item("entered", count(|r| r.entered).into_pyarray(py))?;
-    out.set_item("se", column(|r| r.se).into_pyarray(py))?;
+    out.set_item("time", time.into_pyarray(py))?;
+    out.set_item("survival", survival.into_pyarray(py))?;
+    out.set_item("ci_low", ci_low.into_pyarray(py))?;
+    out.set_item("ci_high", ci_high.into_pyarray(py))?;
+    out.set_item("at_risk", at_risk.into_pyarray(py))?;
+    out.set_item("events", events.into_pyarray(py))?;
+    out.set_item("censored", censored.into_pyarray(py))?;
+    out.set_item("entered", entered.into_pyarray(py))?;
+    out.set_item("se", se.into_pyarray(py))?;
     out.set_item("members", km.members)?;
     out.set_item("method", km.method.clone())?;
     Ok(out)

@@ -553,6 +553,20 @@ class CohortTable:
         """Alias of :meth:`shares`: the usual cohort pivot of retention shares."""
         return self.shares()
 
+    def to_frame(self) -> "Any":
+        """Alias of :meth:`shares` (the pandas pivot view)."""
+        return self.shares()
+
+    @property
+    def average_weighted(self) -> "Any":
+        """Average retention per period weighted by cohort size, as a Series indexed by period."""
+        return self.average().set_index("period")["weighted"]
+
+    @property
+    def average_unweighted(self) -> "Any":
+        """Unweighted mean of the cohort shares per period, as a Series indexed by period."""
+        return self.average().set_index("period")["unweighted"]
+
     def average(self) -> "Any":
         """Average retention per period since start over the cohorts that have reached it.
 

@@ -19,9 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{check_same_len, Error, Result};
 
-/// Inputs at least this long are radix sorted; shorter ones use the
+/// Inputs at least this long are bucket sorted; shorter ones use the
 /// standard library's sort.
-const RADIX_SORT_MIN: usize = 1 << 12;
+const BUCKET_SORT_MIN: usize = 1 << 12;
 
 /// Counts of members entering, churning and being censored at each distinct
 /// time, plus the members at risk from the origin.
@@ -75,43 +75,47 @@ fn from_order_key(key: u64) -> f64 {
     f64::from_bits(bits)
 }
 
-/// Sorts keys with an LSD radix sort on 11-bit digits, skipping digits that
-/// all keys share (times in a narrow range share their exponent bits).
+/// Sorts keys by one bucket pass on their leading bits (relative to the
+/// smallest key) followed by a standard sort of each bucket in cache.
 ///
-/// Written by hand because a comparison sort took a quarter of the time of
-/// a Kaplan-Meier fit on 10^6 members. Radix sorting u64 keys is linear.
+/// Written by hand because a comparison sort of the whole array took a
+/// quarter of the time of a Kaplan-Meier fit on 10^6 members. With about 8
+/// keys per bucket the pass is linear. Skewed keys fall back to the standard
+/// sort inside a large bucket, so the worst case is no slower than it.
 fn sort_keys(keys: &mut Vec<u64>) {
-    const BITS: usize = 11;
-    const BUCKETS: usize = 1 << BITS;
-    const DIGITS: usize = 64_usize.div_ceil(BITS);
-    if keys.len() < RADIX_SORT_MIN {
+    if keys.len() < BUCKET_SORT_MIN {
         keys.sort_unstable();
         return;
     }
-    let mut counts = vec![[0usize; BUCKETS]; DIGITS];
+    let (min, max) = keys
+        .iter()
+        .fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+    let span = max - min;
+    if span == 0 {
+        return;
+    }
+    let bucket_bits = (keys.len().ilog2() as usize).saturating_sub(3).clamp(8, 22);
+    let span_bits = 64 - span.leading_zeros() as usize;
+    let shift = span_bits.saturating_sub(bucket_bits);
+    let buckets = (span >> shift) as usize + 1;
+    let mut starts = vec![0usize; buckets + 1];
     for &k in keys.iter() {
-        for (digit, count) in counts.iter_mut().enumerate() {
-            count[((k >> (digit * BITS)) as usize) & (BUCKETS - 1)] += 1;
-        }
+        starts[((k - min) >> shift) as usize + 1] += 1;
     }
+    for b in 0..buckets {
+        starts[b + 1] += starts[b];
+    }
+    let mut next = starts.clone();
     let mut scratch = vec![0u64; keys.len()];
-    for (digit, count) in counts.iter_mut().enumerate() {
-        if count.iter().any(|&c| c == keys.len()) {
-            continue;
-        }
-        let mut offset = 0;
-        for c in count.iter_mut() {
-            let n = *c;
-            *c = offset;
-            offset += n;
-        }
-        for &k in keys.iter() {
-            let b = ((k >> (digit * BITS)) as usize) & (BUCKETS - 1);
-            scratch[count[b]] = k;
-            count[b] += 1;
-        }
-        std::mem::swap(keys, &mut scratch);
+    for &k in keys.iter() {
+        let b = ((k - min) >> shift) as usize;
+        scratch[next[b]] = k;
+        next[b] += 1;
     }
+    for b in 0..buckets {
+        scratch[starts[b]..starts[b + 1]].sort_unstable();
+    }
+    *keys = scratch;
 }
 
 impl RiskTable {
@@ -510,6 +514,28 @@ mod tests {
         xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let back: Vec<f64> = keys.iter().map(|&k| from_order_key(k)).collect();
         assert_eq!(back, vec![-7.25, -1.0, 0.0, 0.0, 1e-300, 2.0, 3.5]);
+    }
+
+    #[test]
+    fn bucket_sort_matches_standard_sort() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut keys: Vec<u64> = (0..BUCKET_SORT_MIN + 1000)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Repeated keys and keys sharing their high digits.
+                if i % 3 == 0 {
+                    state % 97
+                } else {
+                    state
+                }
+            })
+            .collect();
+        let mut expected = keys.clone();
+        expected.sort_unstable();
+        sort_keys(&mut keys);
+        assert_eq!(keys, expected);
     }
 
     #[test]
