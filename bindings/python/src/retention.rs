@@ -78,34 +78,29 @@ fn kaplan_meier_columns<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     loyalty::error::check_level(level).py()?;
     let table = table_of(py, &durations, events, entry.as_ref())?;
-    let km = py.detach(|| KaplanMeier::from_table(&table, level)).py()?;
-    // One pass over the rows fills every column, because each column pass
-    // would read the whole row vector again.
-    let n = km.rows.len();
-    let (mut time, mut survival, mut ci_low, mut ci_high, mut se) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let (mut at_risk, mut events, mut censored, mut entered) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for r in &km.rows {
-        time.push(r.time);
-        survival.push(r.survival);
-        ci_low.push(r.ci_low);
-        ci_high.push(r.ci_high);
-        se.push(r.se);
-        at_risk.push(r.at_risk);
-        events.push(r.events);
-        censored.push(r.censored);
-        entered.push(r.entered);
-    }
+    let members = table.members();
+    // The rows stream into columns, so no row vector is built. The capacity
+    // is an upper bound: only the pages that rows fill are touched.
+    let capacity = table.times().len();
+    let columns = py
+        .detach(|| {
+            let mut c = KmColumns::with_capacity(capacity);
+            KaplanMeier::for_each_row(&table, level, |r| c.push(&r))?;
+            Ok(c)
+        })
+        .py()?;
+    drop(table);
+    let KmColumns {
+        time,
+        survival,
+        ci_low,
+        ci_high,
+        se,
+        at_risk,
+        events,
+        censored,
+        entered,
+    } = columns;
     let out = PyDict::new(py);
     out.set_item("time", time.into_pyarray(py))?;
     out.set_item("survival", survival.into_pyarray(py))?;
@@ -116,9 +111,50 @@ fn kaplan_meier_columns<'py>(
     out.set_item("censored", censored.into_pyarray(py))?;
     out.set_item("entered", entered.into_pyarray(py))?;
     out.set_item("se", se.into_pyarray(py))?;
-    out.set_item("members", km.members)?;
-    out.set_item("method", km.method.clone())?;
+    out.set_item("members", members)?;
+    out.set_item("method", retention::KM_METHOD)?;
     Ok(out)
+}
+
+/// Kaplan-Meier rows as columns, filled in one pass.
+struct KmColumns {
+    time: Vec<f64>,
+    survival: Vec<f64>,
+    ci_low: Vec<f64>,
+    ci_high: Vec<f64>,
+    se: Vec<f64>,
+    at_risk: Vec<u64>,
+    events: Vec<u64>,
+    censored: Vec<u64>,
+    entered: Vec<u64>,
+}
+
+impl KmColumns {
+    fn with_capacity(n: usize) -> Self {
+        KmColumns {
+            time: Vec::with_capacity(n),
+            survival: Vec::with_capacity(n),
+            ci_low: Vec::with_capacity(n),
+            ci_high: Vec::with_capacity(n),
+            se: Vec::with_capacity(n),
+            at_risk: Vec::with_capacity(n),
+            events: Vec::with_capacity(n),
+            censored: Vec::with_capacity(n),
+            entered: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, r: &retention::KmRow) {
+        self.time.push(r.time);
+        self.survival.push(r.survival);
+        self.ci_low.push(r.ci_low);
+        self.ci_high.push(r.ci_high);
+        self.se.push(r.se);
+        self.at_risk.push(r.at_risk);
+        self.events.push(r.events);
+        self.censored.push(r.censored);
+        self.entered.push(r.entered);
+    }
 }
 
 /// Nelson-Aalen cumulative hazard as columns; see `loyalty.nelson_aalen`.

@@ -92,6 +92,26 @@ impl KaplanMeier {
     /// [`Error::InvalidParameter`] for a level outside (0, 1), and
     /// [`Error::Empty`] for a table without members.
     pub fn from_table(table: &RiskTable, level: f64) -> Result<Self> {
+        let mut rows = Vec::with_capacity(table.times().len());
+        Self::for_each_row(table, level, |row| rows.push(row))?;
+        Ok(KaplanMeier {
+            rows,
+            level,
+            method: KM_METHOD.into(),
+            members: table.members(),
+        })
+    }
+
+    /// Computes the rows of the curve one at a time and passes each to
+    /// `visit`, without storing them (for callers that keep columns).
+    ///
+    /// # Errors
+    /// As [`KaplanMeier::from_table`].
+    pub fn for_each_row(
+        table: &RiskTable,
+        level: f64,
+        mut visit: impl FnMut(KmRow),
+    ) -> Result<()> {
         check_level(level)?;
         if table.is_empty() {
             return Err(Error::Empty {
@@ -100,7 +120,6 @@ impl KaplanMeier {
             });
         }
         let z = z_two_sided(level);
-        let mut rows = Vec::with_capacity(table.times().len());
         let mut survival = 1.0;
         let mut greenwood = 0.0;
         for r in table.rows() {
@@ -117,7 +136,7 @@ impl KaplanMeier {
                 }
             }
             let (se, ci_low, ci_high) = band(survival, greenwood, z);
-            rows.push(KmRow {
+            visit(KmRow {
                 time: r.time,
                 at_risk: r.at_risk,
                 events: r.events,
@@ -129,12 +148,7 @@ impl KaplanMeier {
                 ci_high,
             });
         }
-        Ok(KaplanMeier {
-            rows,
-            level,
-            method: KM_METHOD.into(),
-            members: table.members(),
-        })
+        Ok(())
     }
 
     /// Estimates the curve from individual records; see
