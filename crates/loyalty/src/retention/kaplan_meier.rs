@@ -107,11 +107,7 @@ impl KaplanMeier {
     ///
     /// # Errors
     /// As [`KaplanMeier::from_table`].
-    pub fn for_each_row(
-        table: &RiskTable,
-        level: f64,
-        mut visit: impl FnMut(KmRow),
-    ) -> Result<()> {
+    pub fn for_each_row(table: &RiskTable, level: f64, mut visit: impl FnMut(KmRow)) -> Result<()> {
         check_level(level)?;
         if table.is_empty() {
             return Err(Error::Empty {

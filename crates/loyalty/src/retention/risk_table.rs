@@ -189,15 +189,11 @@ impl RiskTable {
             durations.len() as u64
         };
 
-        let ((), ((), ())) = rayon::join(
-            || sort_keys(&mut event_keys),
-            || {
-                rayon::join(
-                    || sort_keys(&mut censor_keys),
-                    || sort_keys(&mut entry_keys),
-                )
-            },
-        );
+        // Sorted one after the other: sorting in parallel was slower on a
+        // loaded 2-core machine, because the threads' page faults contend.
+        sort_keys(&mut event_keys);
+        sort_keys(&mut censor_keys);
+        sort_keys(&mut entry_keys);
         Ok(Self::from_sorted(
             initial,
             &event_keys,
