@@ -35,7 +35,7 @@ def test_kaplan_meier_small_matches_reference():
     assert km.median() == case["median"]
 
 
-def test_late_entrant_after_empty_risk_set_has_no_nan():
+def test_late_entrant_after_empty_risk_set():
     # peer-faults.json: lifelines PR #1075.
     case = _peer_case("Kaplan-Meier (left truncation)", "degenerate data")
     inp = case["input"]

@@ -33,7 +33,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// A float64 array as a slice, copying only a non-contiguous view.
+/// Borrows a float64 array as a slice, copying only a non-contiguous view.
 fn slice_of<'a>(array: &'a PyReadonlyArray1<'_, f64>) -> std::borrow::Cow<'a, [f64]> {
     match array.as_slice() {
         Ok(s) => std::borrow::Cow::Borrowed(s),
@@ -41,7 +41,7 @@ fn slice_of<'a>(array: &'a PyReadonlyArray1<'_, f64>) -> std::borrow::Cow<'a, [f
     }
 }
 
-/// Event flags from a bool array (read as is) or a numeric array of 0/1.
+/// Reads event flags from a bool array (as is) or a numeric array of 0/1.
 fn flags_of(events: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<bool>>> {
     let Some(obj) = events else { return Ok(None) };
     if let Ok(a) = obj.extract::<PyReadonlyArray1<'_, bool>>() {
