@@ -27,6 +27,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _loyalty
+from ._estimate import Estimate
 
 __all__ = [
     "KaplanMeier",
@@ -143,6 +144,30 @@ class KaplanMeier:
         if j < 0:
             return (1.0, 1.0)
         return (float(self._columns["ci_low"][j]), float(self._columns["ci_high"][j]))
+
+    def estimate_at(self, t: float) -> Estimate:
+        """S(t) as an :class:`~loyalty.Estimate`: Greenwood standard error, log(-log)
+        interval, and ``n`` = members at risk at the last event or censoring time
+        at or before ``t`` (all members before the first).
+
+        Example:
+            >>> import loyalty
+            >>> e = loyalty.kaplan_meier([3, 5, 6, 7, 8, 10, 12, 12], [1, 0, 1, 1, 0, 1, 1, 0]).estimate_at(3)
+            >>> round(e.value, 3), round(e.ci_low, 3), e.n
+            (0.875, 0.387, 8.0)
+        """
+        t = float(t)
+        if math.isnan(t):
+            raise ValueError("t is NaN; pass a time in the unit of the durations")
+        j = int(self._index(np.array([t]))[0])
+        if j < 0:
+            value, se, low, high, n = 1.0, 0.0, 1.0, 1.0, float(self.members)
+        else:
+            c = self._columns
+            value, se = float(c["survival"][j]), float(c["se"][j])
+            low, high, n = float(c["ci_low"][j]), float(c["ci_high"][j]), float(c["at_risk"][j])
+        return Estimate(value=value, se=se, ci_low=low, ci_high=high, level=self.level,
+                        method=self.method, n=n, n_effective=n)
 
     def quantile(self, q: float) -> float:
         """Quantile ``q`` of the duration distribution: the smallest time with
