@@ -76,20 +76,26 @@ fn kaplan_meier_columns<'py>(
     entry: Option<PyReadonlyArray1<'py, f64>>,
     level: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    loyalty::error::check_level(level).py()?;
-    let table = table_of(py, &durations, events, entry.as_ref())?;
-    let members = table.members();
-    // The rows stream into columns, so no row vector is built. The capacity
-    // is an upper bound: only the pages that rows fill are touched.
-    let capacity = table.times().len();
-    let columns = py
+    let flags = flags_of(events)?;
+    let d = slice_of(&durations);
+    let x = entry.as_ref().map(slice_of);
+    // The rows stream into columns, so neither the risk table nor a row
+    // vector is stored. The capacity is an upper bound: only the pages that
+    // rows fill are touched.
+    let capacity = d.len();
+    let (members, columns) = py
         .detach(|| {
             let mut c = KmColumns::with_capacity(capacity);
-            KaplanMeier::for_each_row(&table, level, |r| c.push(&r))?;
-            Ok(c)
+            let members = KaplanMeier::for_each_row_of_durations(
+                &d,
+                flags.as_deref(),
+                x.as_deref(),
+                level,
+                |r| c.push(&r),
+            )?;
+            Ok((members, c))
         })
         .py()?;
-    drop(table);
     let KmColumns {
         time,
         survival,

@@ -19,7 +19,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::risk_table::RiskTable;
+use super::risk_table::{RiskRow, RiskTable};
 use crate::error::{check_level, Error, Result};
 use crate::estimate::{z_two_sided, Estimate};
 
@@ -115,36 +115,35 @@ impl KaplanMeier {
                 needed: "pass at least one member".into(),
             });
         }
-        let z = z_two_sided(level);
-        let mut survival = 1.0;
-        let mut greenwood = 0.0;
+        let mut product = ProductLimit::new(level);
         for r in table.rows() {
-            if r.events == 0 && r.censored == 0 {
-                continue;
+            if let Some(row) = product.push(&r) {
+                visit(row);
             }
-            if r.events > 0 && survival > 0.0 {
-                if r.events >= r.at_risk {
-                    survival = 0.0;
-                } else {
-                    let (d, n) = (r.events as f64, r.at_risk as f64);
-                    survival *= 1.0 - d / n;
-                    greenwood += d / (n * (n - d));
-                }
-            }
-            let (se, ci_low, ci_high) = band(survival, greenwood, z);
-            visit(KmRow {
-                time: r.time,
-                at_risk: r.at_risk,
-                events: r.events,
-                censored: r.censored,
-                entered: r.entered,
-                survival,
-                se,
-                ci_low,
-                ci_high,
-            });
         }
         Ok(())
+    }
+
+    /// Computes the rows of the curve of individual records and passes each
+    /// to `visit`, storing neither the risk table nor the rows. Returns the
+    /// number of members.
+    ///
+    /// # Errors
+    /// As [`RiskTable::from_durations`] and [`KaplanMeier::from_table`].
+    pub fn for_each_row_of_durations(
+        durations: &[f64],
+        events: Option<&[bool]>,
+        entry: Option<&[f64]>,
+        level: f64,
+        mut visit: impl FnMut(KmRow),
+    ) -> Result<u64> {
+        check_level(level)?;
+        let mut product = ProductLimit::new(level);
+        RiskTable::stream_durations(durations, events, entry, |r| {
+            if let Some(row) = product.push(&r) {
+                visit(row);
+            }
+        })
     }
 
     /// Estimates the curve from individual records; see
@@ -158,9 +157,15 @@ impl KaplanMeier {
         entry: Option<&[f64]>,
         level: f64,
     ) -> Result<Self> {
-        check_level(level)?;
-        let table = RiskTable::from_durations(durations, events, entry)?;
-        Self::from_table(&table, level)
+        let mut rows = Vec::new();
+        let members =
+            Self::for_each_row_of_durations(durations, events, entry, level, |r| rows.push(r))?;
+        Ok(KaplanMeier {
+            rows,
+            level,
+            method: KM_METHOD.into(),
+            members,
+        })
     }
 
     /// Index of the last row at or before `t`, or `None` before the first.
@@ -264,6 +269,53 @@ impl KaplanMeier {
         Ok((0..=periods)
             .map(|k| self.survival_at(k as f64 * width))
             .collect())
+    }
+}
+
+/// Running state of the product-limit estimate over the rows of a risk
+/// table.
+struct ProductLimit {
+    z: f64,
+    survival: f64,
+    greenwood: f64,
+}
+
+impl ProductLimit {
+    fn new(level: f64) -> Self {
+        ProductLimit {
+            z: z_two_sided(level),
+            survival: 1.0,
+            greenwood: 0.0,
+        }
+    }
+
+    /// Advances past one risk-table row; rows with neither events nor
+    /// censorings (entries only) give no curve row.
+    fn push(&mut self, r: &RiskRow) -> Option<KmRow> {
+        if r.events == 0 && r.censored == 0 {
+            return None;
+        }
+        if r.events > 0 && self.survival > 0.0 {
+            if r.events >= r.at_risk {
+                self.survival = 0.0;
+            } else {
+                let (d, n) = (r.events as f64, r.at_risk as f64);
+                self.survival *= 1.0 - d / n;
+                self.greenwood += d / (n * (n - d));
+            }
+        }
+        let (se, ci_low, ci_high) = band(self.survival, self.greenwood, self.z);
+        Some(KmRow {
+            time: r.time,
+            at_risk: r.at_risk,
+            events: r.events,
+            censored: r.censored,
+            entered: r.entered,
+            survival: self.survival,
+            se,
+            ci_low,
+            ci_high,
+        })
     }
 }
 

@@ -119,36 +119,17 @@ fn sort_keys(keys: &mut Vec<u64>) {
     *keys = scratch;
 }
 
-impl RiskTable {
-    /// Builds an empty table (no members).
-    pub fn new() -> Self {
-        RiskTable {
-            initial: 0,
-            times: Vec::new(),
-            events: Vec::new(),
-            censored: Vec::new(),
-            entered: Vec::new(),
-        }
-    }
+/// Validated individual records as sorted keys of their event, censoring
+/// and entry times.
+struct SortedKeys {
+    initial: u64,
+    events: Vec<u64>,
+    censored: Vec<u64>,
+    entered: Vec<u64>,
+}
 
-    /// Builds the table of individual records.
-    ///
-    /// `durations` are exit times (churn or end of observation) measured from
-    /// the time origin. `events[i]` is true when member `i` churned at its
-    /// exit (false: censored, still active). `entry[i]` is the optional
-    /// late-entry time, because member `i` is observed only after it (left
-    /// truncation). Without `events` every exit is an event.
-    ///
-    /// # Errors
-    /// [`Error::Empty`] for no durations, [`Error::LengthMismatch`] for inputs
-    /// of unequal length, [`Error::NotFinite`] for NaN or infinite times,
-    /// [`Error::OutOfRange`] for a negative duration, and
-    /// [`Error::InvalidData`] listing every row with `entry >= duration`.
-    pub fn from_durations(
-        durations: &[f64],
-        events: Option<&[bool]>,
-        entry: Option<&[f64]>,
-    ) -> Result<Self> {
+impl SortedKeys {
+    fn new(durations: &[f64], events: Option<&[bool]>, entry: Option<&[f64]>) -> Result<Self> {
         if durations.is_empty() {
             return Err(Error::Empty {
                 what: "durations".into(),
@@ -194,12 +175,115 @@ impl RiskTable {
         sort_keys(&mut event_keys);
         sort_keys(&mut censor_keys);
         sort_keys(&mut entry_keys);
-        Ok(Self::from_sorted(
+        Ok(SortedKeys {
             initial,
-            &event_keys,
-            &censor_keys,
-            &entry_keys,
-        ))
+            events: event_keys,
+            censored: censor_keys,
+            entered: entry_keys,
+        })
+    }
+
+    /// Merges the three sorted arrays, passing each distinct time with its
+    /// counts of events, censorings and entries to `row`.
+    fn merge(&self, mut row: impl FnMut(f64, u64, u64, u64)) {
+        let (events, censored, entered) = (&self.events, &self.censored, &self.entered);
+        let (mut a, mut b, mut c) = (0, 0, 0);
+        while a < events.len() || b < censored.len() || c < entered.len() {
+            let key = events
+                .get(a)
+                .copied()
+                .unwrap_or(u64::MAX)
+                .min(censored.get(b).copied().unwrap_or(u64::MAX))
+                .min(entered.get(c).copied().unwrap_or(u64::MAX));
+            // A run of equal keys in one array: count it and step past it.
+            let count = |keys: &[u64], i: &mut usize| -> u64 {
+                let start = *i;
+                while *i < keys.len() && keys[*i] == key {
+                    *i += 1;
+                }
+                (*i - start) as u64
+            };
+            let d = count(events, &mut a);
+            let s = count(censored, &mut b);
+            let e = count(entered, &mut c);
+            row(from_order_key(key), d, s, e);
+        }
+    }
+}
+
+impl RiskTable {
+    /// Builds an empty table (no members).
+    pub fn new() -> Self {
+        RiskTable {
+            initial: 0,
+            times: Vec::new(),
+            events: Vec::new(),
+            censored: Vec::new(),
+            entered: Vec::new(),
+        }
+    }
+
+    /// Builds the table of individual records.
+    ///
+    /// `durations` are exit times (churn or end of observation) measured from
+    /// the time origin. `events[i]` is true when member `i` churned at its
+    /// exit (false: censored, still active). `entry[i]` is the optional
+    /// late-entry time, because member `i` is observed only after it (left
+    /// truncation). Without `events` every exit is an event.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] for no durations, [`Error::LengthMismatch`] for inputs
+    /// of unequal length, [`Error::NotFinite`] for NaN or infinite times,
+    /// [`Error::OutOfRange`] for a negative duration, and
+    /// [`Error::InvalidData`] listing every row with `entry >= duration`.
+    pub fn from_durations(
+        durations: &[f64],
+        events: Option<&[bool]>,
+        entry: Option<&[f64]>,
+    ) -> Result<Self> {
+        let keys = SortedKeys::new(durations, events, entry)?;
+        let capacity = keys.events.len() + keys.censored.len() + keys.entered.len();
+        let mut table = RiskTable {
+            initial: keys.initial,
+            times: Vec::with_capacity(capacity),
+            events: Vec::with_capacity(capacity),
+            censored: Vec::with_capacity(capacity),
+            entered: Vec::with_capacity(capacity),
+        };
+        keys.merge(|time, d, c, e| {
+            table.times.push(time);
+            table.events.push(d);
+            table.censored.push(c);
+            table.entered.push(e);
+        });
+        Ok(table)
+    }
+
+    /// Passes the rows of the table of individual records to `visit`, in
+    /// time order with their risk sets, without storing the table (for a
+    /// single estimate on a large input). Returns the number of members.
+    ///
+    /// # Errors
+    /// As [`RiskTable::from_durations`].
+    pub fn stream_durations(
+        durations: &[f64],
+        events: Option<&[bool]>,
+        entry: Option<&[f64]>,
+        mut visit: impl FnMut(RiskRow),
+    ) -> Result<u64> {
+        let keys = SortedKeys::new(durations, events, entry)?;
+        let mut at_risk = keys.initial;
+        keys.merge(|time, d, c, e| {
+            visit(RiskRow {
+                time,
+                at_risk,
+                events: d,
+                censored: c,
+                entered: e,
+            });
+            at_risk = at_risk + e - d - c;
+        });
+        Ok(durations.len() as u64)
     }
 
     /// Builds the table of aggregated counts, one row per time.
@@ -242,46 +326,6 @@ impl RiskTable {
         }
         table.check_balance()?;
         Ok(table)
-    }
-
-    /// Merges three sorted key arrays into rows, counting equal keys.
-    fn from_sorted(initial: u64, events: &[u64], censored: &[u64], entered: &[u64]) -> Self {
-        let capacity = events.len() + censored.len() + entered.len();
-        let mut table = RiskTable {
-            initial,
-            times: Vec::with_capacity(capacity),
-            events: Vec::with_capacity(capacity),
-            censored: Vec::with_capacity(capacity),
-            entered: Vec::with_capacity(capacity),
-        };
-        let (mut a, mut b, mut c) = (0, 0, 0);
-        loop {
-            let key = events
-                .get(a)
-                .copied()
-                .unwrap_or(u64::MAX)
-                .min(censored.get(b).copied().unwrap_or(u64::MAX))
-                .min(entered.get(c).copied().unwrap_or(u64::MAX));
-            if a == events.len() && b == censored.len() && c == entered.len() {
-                break;
-            }
-            // A run of equal keys in one array: count it and step past it.
-            let count = |keys: &[u64], i: &mut usize| -> u64 {
-                let start = *i;
-                while *i < keys.len() && keys[*i] == key {
-                    *i += 1;
-                }
-                (*i - start) as u64
-            };
-            let d = count(events, &mut a);
-            let s = count(censored, &mut b);
-            let e = count(entered, &mut c);
-            table.times.push(from_order_key(key));
-            table.events.push(d);
-            table.censored.push(s);
-            table.entered.push(e);
-        }
-        table
     }
 
     /// Checks that no row removes more members than are at risk.
@@ -550,6 +594,19 @@ mod tests {
             .map(|r| r.at_risk)
             .collect();
         assert_eq!(n, vec![3, 3, 2]);
+    }
+
+    #[test]
+    fn stream_equals_stored_rows() {
+        let d = [1.0, 4.0, 2.0, 2.0, 7.0, 3.0, 7.0];
+        let e = [true, false, true, true, false, true, true];
+        let x = [0.0, 0.5, 0.0, 1.0, 2.0, 0.0, 3.0];
+        let table = RiskTable::from_durations(&d, Some(&e), Some(&x)).unwrap();
+        let mut streamed = Vec::new();
+        let members =
+            RiskTable::stream_durations(&d, Some(&e), Some(&x), |r| streamed.push(r)).unwrap();
+        assert_eq!(members, 7);
+        assert_eq!(streamed, table.rows().collect::<Vec<_>>());
     }
 
     #[test]
