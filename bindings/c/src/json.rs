@@ -7,6 +7,7 @@ use crate::{core_err, LoyaltyStatus};
 
 mod drivers;
 mod models;
+mod retention;
 mod rfm;
 mod separation;
 mod survey;
@@ -40,6 +41,7 @@ pub fn call(request: &str) -> Result<String, Failure> {
         separation::handle,
         models::handle,
         drivers::handle,
+        retention::handle,
     ];
     for handler in handlers {
         if let Some(result) = handler(function, args) {

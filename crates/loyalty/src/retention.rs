@@ -1,1 +1,0 @@
-//! Empirical retention: cohort tables, Kaplan-Meier, hazards, log-rank tests.
