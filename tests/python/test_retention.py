@@ -281,3 +281,24 @@ def test_docstring_examples_run():
     result = doctest.testmod(loyalty.retention)
     assert result.failed == 0
     assert result.attempted > 10
+
+
+def test_cohort_table_fits_sbg_to_fader_hardie_cohort():
+    # Fader & Hardie (2007), Table 1 "regular" survivors per 1,000 at years 0..7,
+    # rebuilt as one yearly cohort; their published fit is alpha 0.704, beta 1.182.
+    survivors = [1000, 631, 468, 382, 326, 289, 262, 241]
+    ids, starts, ends = [], [], []
+    for year in range(1, 8):
+        for _ in range(survivors[year - 1] - survivors[year]):
+            ids.append(len(ids))
+            starts.append("2000-01-01")
+            ends.append(f"{2000 + year - 1}-06-30")
+    for _ in range(survivors[7]):
+        ids.append(len(ids))
+        starts.append("2000-01-01")
+        ends.append(None)
+    table = loyalty.cohort_table(ids, starts, ends, period="Y", observation_end="2007-06-30")
+    assert table.survivors(table.cohorts[0]) == survivors
+    model = table.fit_sbg()
+    assert model.params_["alpha"] == pytest.approx(0.704, abs=1e-3)
+    assert model.params_["beta"] == pytest.approx(1.182, abs=1e-3)

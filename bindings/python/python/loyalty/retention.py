@@ -618,6 +618,24 @@ class CohortTable:
 
         return pd.DataFrame(self._sbg, columns=["periods", "churned", "count"])
 
+    def fit_sbg(self) -> Any:
+        """Fit the shifted-beta-geometric model to all cohorts, pooled.
+
+        A member who churns in its start period counts as churned in sBG period
+        1 (the first renewal it did not make), see :func:`sbg_observations`.
+        Returns the fitted :class:`loyalty.ShiftedBetaGeometric`; compare its
+        ``survival_function`` with :meth:`average` to check the fit.
+        """
+        import numpy as np
+
+        from .models import ShiftedBetaGeometric
+
+        obs = self.sbg_observations()
+        counts = obs["count"].to_numpy(dtype=np.int64)
+        durations = np.repeat(obs["periods"].to_numpy(dtype=float), counts)
+        churned = np.repeat(obs["churned"].to_numpy(dtype=bool), counts)
+        return ShiftedBetaGeometric().fit_durations(durations, churned)
+
     def plot(self, ax: Any = None) -> Any:
         """Draw the share retained per cohort against periods since start."""
         import matplotlib.pyplot as plt

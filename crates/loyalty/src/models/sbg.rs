@@ -348,7 +348,7 @@ impl ShiftedBetaGeometric {
 
     /// Fits on `(t, count)` of members who churned in period t and of
     /// members still active after t periods.
-    fn fit_counts(
+    pub(crate) fn fit_counts(
         dead: &[(f64, f64)],
         alive: &[(f64, f64)],
         options: &FitOptions,

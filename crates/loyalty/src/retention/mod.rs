@@ -32,8 +32,8 @@ pub use nelson_aalen::{NelsonAalen, NelsonAalenRow};
 pub use period_hazard::{PeriodRow, PeriodTable};
 pub use risk_table::{event_flags, RiskRow, RiskTable};
 pub use sbg_bridge::{
-    compare_curves, sbg_observations, sbg_observations_from_cohorts,
-    sbg_observations_from_durations, survivors_from_cohort, CurveComparison, CurvePoint,
+    compare_curves, fit_sbg, sbg_observations, sbg_observations_from_cohorts,
+    sbg_observations_from_durations, survivors_from_cohort, CurveComparison, CurvePoint, SbgBridge,
     SbgObservation,
 };
 pub use summary::{
