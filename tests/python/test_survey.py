@@ -200,3 +200,38 @@ def test_large_uint8_fast_path_matches_counts():
     scores[777_777] = 42
     with pytest.raises(loyalty.OutOfRangeError, match=r"scores\[777777\] = 42"):
         loyalty.nps(scores)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: loyalty.nps(np.array([[10, 9], [3, 4]])),
+        lambda: loyalty.nps(pd.DataFrame({"a": [9, 10], "b": [3, 4]})),
+        lambda: loyalty.nps(np.array([9 + 0j])),
+        lambda: loyalty.nps(["a", "b"]),
+        lambda: loyalty.nps([9], scale=(10,)),
+        lambda: loyalty.nps([9, 3], method="bayes", seed=-1),
+        lambda: loyalty.top_box([5, 4], scale=(1, 5), box=1.5),
+        lambda: loyalty.compare_nps((1.9, 2, 3), (1, 2, 3)),
+        lambda: loyalty.compare_nps((-1, 2, 3), (1, 2, 3)),
+        lambda: loyalty.nps([5, 4, 1], scale=(1, 5)),
+        lambda: loyalty.nps_counts([5, 4, 1], scale=(1, 7)),
+    ],
+)
+def test_malformed_input_raises_loyalty_error(call):
+    with pytest.raises(loyalty.LoyaltyError):
+        call()
+
+
+def test_cut_points_set_on_five_point_item():
+    est = loyalty.nps([5, 5, 4, 1], scale=(1, 5), promoter_min=5, detractor_max=3, method="wald")
+    assert est.value == pytest.approx(25.0)
+
+
+def test_masked_big_endian_and_nullable_inputs():
+    masked = np.ma.masked_array([9, 10, 3], mask=[0, 0, 1])
+    assert loyalty.nps(masked, missing="drop", method="wald").value == pytest.approx(100.0)
+    big_endian = np.array([9, 10, 3], dtype=">i4")
+    assert loyalty.nps(big_endian, method="wald").value == pytest.approx(100 / 3)
+    nullable = pd.Series([9, pd.NA, 3], dtype="Int64")
+    assert loyalty.nps(nullable, missing="drop", method="wald").n_missing == 1

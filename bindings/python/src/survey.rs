@@ -172,6 +172,7 @@ fn tally_scores(
     missing: &str,
 ) -> PyResult<(u64, u64, u64, u64)> {
     let scale = build_scale(scale, promoter_min, detractor_max, None).py()?;
+    scale.check_nps_cuts().py()?;
     let missing = parse_missing(missing).py()?;
     let t = tally(py, scores, None, scale, missing)?;
     let c = t.nps_counts();

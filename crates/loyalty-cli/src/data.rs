@@ -72,6 +72,23 @@ impl CsvTable {
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
+        if headers.iter().all(|h| h.is_empty()) {
+            return Err(CliError::input(
+                source,
+                1,
+                None,
+                "the file is empty: expected a header line naming the columns",
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = headers.iter().find(|h| !seen.insert(h.as_str())) {
+            return Err(CliError::input(
+                source,
+                1,
+                Some(dup),
+                "the column name appears more than once in the header; rename one of them",
+            ));
+        }
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| {
@@ -121,8 +138,13 @@ impl CsvTable {
                 1,
                 Some(name),
                 format!(
-                    "column {name:?} not found; the header has {}",
-                    self.headers.join(", ")
+                    "column {name:?} not found; the header has {}{}",
+                    self.headers.join(", "),
+                    if self.headers.len() == 1 && self.headers[0].contains(';') {
+                        " (columns must be separated by commas)"
+                    } else {
+                        ""
+                    }
                 ),
             )
         })

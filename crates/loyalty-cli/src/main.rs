@@ -20,6 +20,14 @@ pub enum CliError {
         /// The operating system's message.
         message: String,
     },
+    /// An output could not be written.
+    #[error("cannot write {path}: {message}")]
+    Write {
+        /// The path as given.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
     /// A file's content is invalid.
     #[error("{source_name}, line {line}{}: {message}", column.as_ref().map(|c| format!(", column {c:?}")).unwrap_or_default())]
     Input {

@@ -177,3 +177,94 @@ fn html_output_is_written() {
     let html = std::fs::read_to_string(&path).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("NPS (proxy)"));
 }
+
+#[test]
+fn duplicate_header_and_empty_file_are_named() {
+    let dup = write_temp("dup.csv", "id,ltr,ltr\n1,10,3\n");
+    let out = loyalty()
+        .args(["report", "--recommend", "ltr", "--survey"])
+        .arg(&dup)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("more than once"), "{err}");
+
+    let empty = write_temp("empty.csv", "");
+    let out = loyalty()
+        .args(["report", "--recommend", "ltr", "--survey"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("the file is empty"), "{err}");
+}
+
+#[test]
+fn survey_options_without_file_are_rejected() {
+    let out = loyalty()
+        .args(["report", "--group", "employees"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--survey"), "{err}");
+}
+
+#[test]
+fn five_point_scale_needs_cut_points() {
+    let path = write_temp("five.csv", "ltr\n5\n4\n1\n");
+    let out = loyalty()
+        .args(["report", "--recommend", "ltr", "--scale", "1-5", "--survey"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = loyalty()
+        .args(["report", "--json", "--recommend", "ltr", "--scale", "1-5"])
+        .args(["--promoter-min", "5", "--detractor-max", "3", "--survey"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // One promoter (5), one passive (4), one detractor (1): observed NPS 0.
+    assert_eq!(doc["results"][0]["extra"]["observed"], 0.0);
+    assert_eq!(
+        doc["results"].as_array().unwrap().len(),
+        1,
+        "only the survey section runs"
+    );
+}
+
+#[test]
+fn many_segments_parse_the_column_once() {
+    let mut text = String::from("ltr,region\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("{},R{}\n", i % 11, i % 5_000));
+    }
+    let path = write_temp("segments.csv", &text);
+    let out = loyalty()
+        .args([
+            "report",
+            "--json",
+            "--recommend",
+            "ltr",
+            "--segment",
+            "region",
+            "--survey",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["results"].as_array().unwrap().len(), 5_001);
+}

@@ -9,9 +9,9 @@ use crate::error::{Error, Result};
 /// Scores run from `min` to `max` in steps of `step` (1 for the usual integral
 /// scales). Cut points classify scores: `promoter_min` and `detractor_max`
 /// for a recommend item (NPS), `top_box_min` for a top-box share (CSAT).
-/// NPS cut points default to promoters >= 9 and detractors <= 6 on any scale,
-/// as the NPS convention fixes them on the 0-10 item; callers with a
-/// 1-10 or 1-7 item should set their own and label the index a proxy.
+/// NPS cut points default to promoters >= 9 and detractors <= 6, as the NPS
+/// convention fixes them on the 0-10 item. On a 1-10 item the index is a
+/// proxy; on items without both cuts (1-5, 1-7) NPS needs cuts of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Scale {
     /// Lowest score.
@@ -33,7 +33,9 @@ pub const MAX_POINTS: usize = 10_001;
 
 impl Scale {
     /// Builds a scale from `min` to `max` in steps of `step`, with the NPS cuts
-    /// at 9 and 6 and the top box at the highest point (clamped into range).
+    /// at 9 and 6 and the top box at the highest point. On a scale that does
+    /// not contain both cuts (1-5, 1-7) NPS needs cuts set with
+    /// [`Scale::with_nps_cuts`]; see [`Scale::check_nps_cuts`].
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `min < max`, `step > 0`, all are
@@ -62,8 +64,8 @@ impl Scale {
             min,
             max,
             step,
-            promoter_min: 9.0f64.clamp(min, max),
-            detractor_max: 6.0f64.clamp(min, max),
+            promoter_min: 9.0,
+            detractor_max: 6.0,
             top_box_min: max,
         })
     }
@@ -122,6 +124,28 @@ impl Scale {
         self.promoter_min = promoter_min;
         self.detractor_max = detractor_max;
         Ok(self)
+    }
+
+    /// Checks that the NPS cut points fit the scale:
+    /// `min <= detractor_max < promoter_min <= max`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the cuts and asking for ones that fit,
+    /// e.g. on a 1-5 item where the default cuts 9 and 6 lie off the scale.
+    pub fn check_nps_cuts(&self) -> Result<()> {
+        if self.min <= self.detractor_max
+            && self.detractor_max < self.promoter_min
+            && self.promoter_min <= self.max
+        {
+            return Ok(());
+        }
+        Err(Error::invalid_parameter(
+            "promoter_min/detractor_max",
+            format!("{}/{}", self.promoter_min, self.detractor_max),
+            format!(
+                "NPS cut points within the scale {self}; set promoter_min and detractor_max for this item (the defaults 9 and 6 belong to 0-10 items)"
+            ),
+        ))
     }
 
     /// Sets the lowest score of the top box (e.g. 4 for top-2-box on 1-5).
@@ -294,6 +318,21 @@ mod tests {
         let s = Scale::nps().with_nps_cuts(8.0, 5.0).unwrap();
         assert_eq!(s.nps_category(8.0), NpsCategory::Promoter);
         assert_eq!(s.nps_category(6.0), NpsCategory::Passive);
+    }
+
+    #[test]
+    fn default_cuts_rejected_off_scale() {
+        let five = Scale::parse("1-5").unwrap();
+        assert!(matches!(
+            five.check_nps_cuts(),
+            Err(Error::InvalidParameter { .. })
+        ));
+        assert!(five
+            .with_nps_cuts(5.0, 3.0)
+            .unwrap()
+            .check_nps_cuts()
+            .is_ok());
+        assert!(Scale::parse("1-10").unwrap().check_nps_cuts().is_ok());
     }
 
     #[test]

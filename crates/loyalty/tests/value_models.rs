@@ -559,3 +559,48 @@ fn value_types_are_send_sync() {
     assert_traits::<loyalty::sensitivity::SensitivityEstimates>();
     assert_traits::<loyalty::sensitivity::ProgramResult>();
 }
+
+#[test]
+fn long_horizon_shares_match_stepping() {
+    // Repeated squaring (above 256 periods) against stepping one period at a time.
+    let chain = BrandSwitching::new(
+        vec![
+            vec![0.8, 0.15, 0.05],
+            vec![0.1, 0.85, 0.05],
+            vec![0.2, 0.2, 0.6],
+        ],
+        vec![0.5, 0.3, 0.2],
+    )
+    .unwrap();
+    let mut stepped = chain.shares(256);
+    let p = [[0.8, 0.15, 0.05], [0.1, 0.85, 0.05], [0.2, 0.2, 0.6]];
+    for _ in 0..44 {
+        stepped = (0..3)
+            .map(|j| (0..3).map(|i| stepped[i] * p[i][j]).sum())
+            .collect();
+    }
+    let squared = chain.shares(300);
+    for (a, b) in stepped.iter().zip(&squared) {
+        assert!((a - b).abs() < 1e-12, "{stepped:?} vs {squared:?}");
+    }
+    let far = chain.shares(1_000_000_000_000);
+    let steady = chain.steady_state().unwrap();
+    for (a, b) in far.iter().zip(&steady) {
+        assert!((a - b).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn huge_horizon_is_an_error_not_an_abort() {
+    let convention = loyalty::value::ClvConvention::end().with_horizon(1_000_000_000_000);
+    let result = loyalty::value::clv(
+        100.0,
+        &loyalty::value::RetentionCurve::Constant(0.9),
+        0.1,
+        &convention,
+    );
+    assert!(
+        matches!(result, Err(loyalty::Error::InvalidParameter { .. })),
+        "{result:?}"
+    );
+}

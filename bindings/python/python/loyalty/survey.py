@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _loyalty
 from ._estimate import Estimate
+from .errors import InvalidParameterError, OutOfRangeError
 
 __all__ = [
     "NpsCounts",
@@ -56,39 +57,89 @@ class NpsComparison:
 
 
 def _scale3(scale: ScaleLike) -> Tuple[float, float, float]:
-    if len(scale) == 2:
-        return (float(scale[0]), float(scale[1]), 1.0)
-    if len(scale) == 3:
-        return (float(scale[0]), float(scale[1]), float(scale[2]))
-    raise ValueError(f"scale must be (min, max) or (min, max, step), got {scale!r}")
+    if not isinstance(scale, (tuple, list)) or len(scale) not in (2, 3):
+        raise InvalidParameterError(
+            f"invalid scale = {scale!r}: pass (min, max) or (min, max, step), e.g. (0, 10)"
+        )
+    try:
+        values = tuple(float(v) for v in scale)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"invalid scale = {scale!r}: its bounds must be numbers") from None
+    return values if len(values) == 3 else (values[0], values[1], 1.0)  # type: ignore[return-value]
 
 
-def _as_array(scores: Any) -> np.ndarray:
-    """View scores as a 1-D numeric numpy array, copying only when needed."""
-    arr = np.asarray(scores)
+def _as_array(values: Any, what: str = "scores") -> np.ndarray:
+    """View values as a 1-D numeric numpy array, copying only when needed.
+
+    Masked entries and missing values (None, NaN, pandas NA) become NaN, so
+    the ``missing`` policy decides about them.
+    """
+    if isinstance(values, dict):
+        raise InvalidParameterError(f"invalid {what}: pass a sequence, array or Series, not a dict")
+    if isinstance(values, np.ma.MaskedArray):
+        values = values.astype(np.float64).filled(np.nan)
+    if hasattr(values, "to_numpy") and hasattr(values, "dtype"):
+        # pandas Series, including nullable and categorical columns.
+        try:
+            values = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError):
+            values = values.to_numpy()
+    try:
+        arr = np.asarray(values)
+    except ValueError as exc:
+        raise InvalidParameterError(f"invalid {what}: {exc}") from None
     if arr.ndim != 1:
-        arr = arr.reshape(-1)
-    if arr.dtype.kind not in "iuf":
-        if arr.dtype.kind == "b":
-            arr = arr.astype(np.uint8)
-        elif arr.dtype == object:
-            # Lists with None, or pandas nullable integers: None -> NaN.
-            arr = np.array([np.nan if v is None else v for v in arr], dtype=np.float64)
-        else:
-            arr = arr.astype(np.float64)
+        raise InvalidParameterError(
+            f"invalid {what}: expected one dimension, got shape {arr.shape}; "
+            "pass one column (e.g. df['ltr']) or flatten the array first"
+        )
+    kind = arr.dtype.kind
+    if kind == "b":
+        arr = arr.astype(np.uint8)
+    elif kind == "c":
+        raise InvalidParameterError(f"invalid {what}: complex numbers are not scores")
+    elif kind in "mM":
+        raise InvalidParameterError(f"invalid {what}: dates and durations are not scores")
+    elif kind not in "iuf":
+        converted = np.empty(arr.shape[0], dtype=np.float64)
+        for i, v in enumerate(arr):
+            if v is None or (isinstance(v, float) and np.isnan(v)) or _is_na(v):
+                converted[i] = np.nan
+                continue
+            try:
+                converted[i] = float(v)
+            except (TypeError, ValueError):
+                raise OutOfRangeError(f"{what}[{i}] = {v!r} is invalid: expected a number") from None
+        arr = converted
     if arr.dtype == np.float16:
         arr = arr.astype(np.float32)
+    if not arr.dtype.isnative:
+        arr = arr.astype(arr.dtype.newbyteorder("="))
     return arr
+
+
+def _is_na(value: Any) -> bool:
+    try:
+        import pandas as pd
+
+        return value is pd.NA or value is pd.NaT
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        return False
 
 
 def _weights(weights: Any) -> Optional[np.ndarray]:
     if weights is None:
         return None
-    return np.ascontiguousarray(np.asarray(weights, dtype=np.float64).reshape(-1))
+    arr = _as_array(weights, "weights")
+    return np.ascontiguousarray(arr, dtype=np.float64)
 
 
 def _seed(seed: Optional[int]) -> int:
-    return 0 if seed is None else int(seed)
+    if seed is None:
+        return 0
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**64:
+        raise InvalidParameterError(f"invalid seed = {seed!r}: pass a whole number from 0 to 2**64 - 1")
+    return int(seed)
 
 
 def nps(
@@ -115,7 +166,8 @@ def nps(
         method: ``"wald"``, ``"adjusted_wald"`` (Rocks 2016), ``"tango"``,
             ``"bayes"`` (Dirichlet, uniform prior) or ``"bootstrap"``.
         level: confidence level of the interval.
-        promoter_min, detractor_max: cut points; default 9 and 6 on any scale.
+        promoter_min, detractor_max: cut points; default 9 and 6, which must lie
+            on the scale (set both on 1-5 or 1-7 items).
         missing: ``"reject"`` (NaN raises) or ``"drop"`` (NaN dropped and counted
             in ``n_missing``).
         weighted_se: ``"kish"`` or ``"taylor"`` standard error for weighted data.
@@ -123,6 +175,10 @@ def nps(
 
     Returns:
         An :class:`~loyalty.Estimate` in points, interval clamped to [-100, 100].
+        With ``adjusted_wald`` the value is the interval's centre, which adds
+        0.75 promoters, 1.5 passives and 0.75 detractors and so moves towards 0
+        in small samples; ``method="wald"`` gives the observed share of
+        promoters minus detractors.
 
     Example:
         >>> import numpy as np, loyalty
@@ -200,11 +256,20 @@ def nps_counts(
 
 def _counts_of(sample: Any, **kw: Any) -> Tuple[int, int, int]:
     if isinstance(sample, NpsCounts):
-        return (sample.detractors, sample.passives, sample.promoters)
-    if isinstance(sample, tuple) and len(sample) == 3:
-        return tuple(int(c) for c in sample)  # type: ignore[return-value]
-    c = nps_counts(sample, **kw)
-    return (c.detractors, c.passives, c.promoters)
+        sample = (sample.detractors, sample.passives, sample.promoters)
+    elif not (isinstance(sample, tuple) and len(sample) == 3):
+        c = nps_counts(sample, **kw)
+        return (c.detractors, c.passives, c.promoters)
+    counts = []
+    for i, c in enumerate(sample):
+        ok = isinstance(c, (int, np.integer, float, np.floating)) and not isinstance(c, bool)
+        if not ok or not np.isfinite(c) or c < 0 or float(c) != int(c):
+            raise OutOfRangeError(
+                f"counts[{i}] = {c!r} is invalid: a tuple is read as counts (detractors, passives, "
+                "promoters), which must be non-negative whole numbers; pass scores as a list or array"
+            )
+        counts.append(int(c))
+    return (counts[0], counts[1], counts[2])
 
 
 def compare_nps(
@@ -221,7 +286,8 @@ def compare_nps(
     """Compare the NPS of two independent samples (two periods, segments, or a competitor).
 
     Each sample is either scores (array, list or Series) or counts given as an
-    :class:`NpsCounts` or a tuple ``(detractors, passives, promoters)``.
+    :class:`NpsCounts` or a tuple ``(detractors, passives, promoters)``: a
+    tuple of three is always read as counts, so pass scores as a list or array.
 
     Returns:
         :class:`NpsComparison` with ``difference`` (NPS(a) - NPS(b) in points, an
@@ -270,8 +336,11 @@ def top_box(
     """
     lo, hi, step = _scale3(scale)
     if top_box_min is None:
-        if box < 1:
-            raise ValueError(f"box must be at least 1, got {box}")
+        points = int(round((hi - lo) / step)) + 1
+        if isinstance(box, bool) or not isinstance(box, (int, np.integer)) or not 1 <= box <= points:
+            raise InvalidParameterError(
+                f"invalid box = {box!r}: the number of top scale points, a whole number from 1 to {points}"
+            )
         top_box_min = hi - (box - 1) * step
     d = _loyalty.top_box_scores(
         _as_array(scores),

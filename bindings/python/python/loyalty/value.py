@@ -28,7 +28,7 @@ import numpy as np
 
 from . import _loyalty
 from ._estimate import Estimate
-from .errors import NotFiniteError
+from .errors import InvalidParameterError, NotFiniteError
 
 __all__ = [
     "RetentionCurve",
@@ -88,7 +88,11 @@ Number = Union[int, float]
 def _call(function: str, **args: Any) -> Any:
     for name, value in args.items():
         _check_finite(name, value)
-    return _loyalty.value_call(function, json.dumps(args, default=_jsonable, allow_nan=False))
+    result = _loyalty.value_call(function, json.dumps(args, default=_jsonable, allow_nan=False))
+    if result is None:
+        # JSON has no infinity: an overflowed result arrives as null.
+        raise NotFiniteError(f"{function} overflowed to a non-finite result; use smaller margins or shorter horizons")
+    return result
 
 
 def _check_finite(name: str, value: Any) -> None:
@@ -103,6 +107,14 @@ def _check_finite(name: str, value: Any) -> None:
             _check_finite(name, v)
     elif isinstance(value, (float, np.floating)) and not math.isfinite(value):
         raise NotFiniteError(f"{name} contains {value}, not a finite number; remove or impute missing values")
+
+
+def _whole(name: str, value: Any) -> int:
+    """Return a count of periods or draws, rejecting fractions and negatives instead of truncating."""
+    ok = isinstance(value, (int, np.integer, float, np.floating)) and not isinstance(value, bool)
+    if not ok or not math.isfinite(value) or value < 0 or float(value) != int(value):
+        raise InvalidParameterError(f"invalid {name} = {value!r}: expected a whole number >= 0")
+    return int(value)
 
 
 def _jsonable(x: Any) -> Any:
@@ -165,7 +177,7 @@ def _curve(retention: RetentionLike) -> Dict[str, Any]:
 def _convention(timing: str, horizon: Optional[int], margin_growth: float) -> Dict[str, Any]:
     return {
         "timing": timing,
-        "horizon": None if horizon is None else int(horizon),
+        "horizon": None if horizon is None else _whole("horizon", horizon),
         "margin_growth": float(margin_growth),
     }
 
@@ -317,7 +329,7 @@ def value_curve(
         margin=float(margin),
         retention=_curve(retention),
         discount_rate=float(discount_rate),
-        periods=int(periods),
+        periods=_whole("periods", periods),
         **conv,
     )
     return ValueCurve(np.asarray(values, dtype=float), conv)
@@ -550,7 +562,7 @@ def sbg_derl(alpha: float, beta: float, discount_rate: float, renewals: int) -> 
         2.964
     """
     return float(
-        _call("sbg_derl", alpha=float(alpha), beta=float(beta), discount_rate=float(discount_rate), renewals=int(renewals))
+        _call("sbg_derl", alpha=float(alpha), beta=float(beta), discount_rate=float(discount_rate), renewals=_whole("renewals", renewals))
     )
 
 
@@ -883,7 +895,7 @@ class BrandSwitching:
             transition=self.transition.tolist(),
             initial_shares=self.initial_shares.tolist(),
             op=op,
-            periods=int(periods),
+            periods=_whole("periods", periods),
         )
 
     def shares(self, n: int) -> np.ndarray:
@@ -962,7 +974,7 @@ def clv_berger_nasr(
             promotion_cost=float(promotion_cost),
             retention=float(retention),
             discount_rate=float(discount_rate),
-            years=int(years),
+            years=_whole("years", years),
         )
     )
 
@@ -1616,7 +1628,7 @@ def acquisition_incentive(
         with_=None,
         upfront_cost=float(upfront_cost),
         cost_per_period=float(cost_per_period),
-        cost_periods=int(cost_periods),
+        cost_periods=_whole("cost_periods", cost_periods),
     )
     incentive.pop("with_")
     incentive["with"] = _inputs(margin if margin_with is None else margin_with, retention_with, discount_rate, timing, horizon)
@@ -1651,12 +1663,15 @@ def propagate(
     vals = [float(v) for v in values]
     if covariance is None:
         if se is None:
-            raise ValueError("pass se (one standard error per value) or covariance")
+            raise InvalidParameterError("invalid se = None: pass se (one standard error per value) or covariance")
         s = [float(x) for x in se]
+        for i, x in enumerate(s):
+            if not (math.isfinite(x) and x >= 0):
+                raise InvalidParameterError(f"invalid se[{i}] = {x}: a standard error must be finite and >= 0")
         cov = np.diag(np.square(s)).tolist()
     else:
         cov = np.asarray(covariance, dtype=float).tolist()
-    d = _loyalty.propagate_callable(func, vals, cov, method=method, draws=int(draws), seed=int(seed), level=float(level))
+    d = _loyalty.propagate_callable(func, vals, cov, method=method, draws=_whole("draws", draws), seed=_whole("seed", seed), level=float(level))
     return Estimate._from_core(d)
 
 
@@ -1749,8 +1764,8 @@ def sensitivity_estimates(
         uncertainty=uncertainty,
         points=float(points),
         method=method,
-        draws=int(draws),
-        seed=int(seed),
+        draws=_whole("draws", draws),
+        seed=_whole("seed", seed),
         level=float(level),
     )
     fields = {k: Estimate._from_core(v) for k, v in d.items() if k != "points"}

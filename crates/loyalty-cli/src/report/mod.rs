@@ -41,6 +41,12 @@ pub struct ReportArgs {
     /// Scale of the recommend item as MIN-MAX or MIN-MAX:STEP.
     #[arg(long, value_name = "MIN-MAX", default_value = "0-10")]
     pub scale: String,
+    /// Lowest promoter score of the recommend item (default 9; set it on scales such as 1-5).
+    #[arg(long, value_name = "SCORE")]
+    pub promoter_min: Option<f64>,
+    /// Highest detractor score of the recommend item (default 6; set it on scales such as 1-5).
+    #[arg(long, value_name = "SCORE")]
+    pub detractor_max: Option<f64>,
     /// Stakeholder group of the survey: customers, employees, investors, suppliers, or a name.
     #[arg(long, value_name = "GROUP", default_value = "customers")]
     pub group: String,
@@ -61,7 +67,6 @@ pub struct ReportArgs {
 impl ReportArgs {
     /// True when the user gave no data file, so every section runs on the
     /// bundled data.
-    #[allow(dead_code)]
     pub fn uses_bundled(&self) -> bool {
         self.survey.is_none()
     }
@@ -184,6 +189,27 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
             args.level
         )));
     }
+    if args.survey.is_none() {
+        let given: Vec<&str> = [
+            ("--recommend", args.recommend.is_some()),
+            ("--segment", args.segment.is_some()),
+            ("--promoter-min", args.promoter_min.is_some()),
+            ("--detractor-max", args.detractor_max.is_some()),
+            ("--drop-missing", args.drop_missing),
+            ("--group", args.group != "customers"),
+            ("--scale", args.scale != "0-10"),
+        ]
+        .iter()
+        .filter(|(_, set)| *set)
+        .map(|(name, _)| *name)
+        .collect();
+        if !given.is_empty() {
+            return Err(CliError::Usage(format!(
+                "the options {} apply only to a survey file: add --survey FILE.csv, or leave them out to report on the bundled data",
+                given.join(", ")
+            )));
+        }
+    }
     let sections = build(args)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -196,19 +222,19 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
         };
         let text =
             serde_json::to_string_pretty(&doc).map_err(|e| CliError::Usage(e.to_string()))?;
-        writeln!(out, "{text}").map_err(io_err("stdout"))?;
+        writeln!(out, "{text}").map_err(write_err("standard output"))?;
     } else {
-        write!(out, "{}", render_text(&sections)).map_err(io_err("stdout"))?;
+        write!(out, "{}", render_text(&sections)).map_err(write_err("standard output"))?;
     }
     if let Some(path) = &args.html {
         std::fs::write(path, html::render(&sections))
-            .map_err(io_err(&path.display().to_string()))?;
+            .map_err(write_err(&path.display().to_string()))?;
     }
     Ok(())
 }
 
-fn io_err(path: &str) -> impl Fn(std::io::Error) -> CliError + '_ {
-    move |e| CliError::Io {
+fn write_err(path: &str) -> impl Fn(std::io::Error) -> CliError + '_ {
+    move |e| CliError::Write {
         path: path.to_string(),
         message: e.to_string(),
     }
@@ -218,6 +244,11 @@ fn io_err(path: &str) -> impl Fn(std::io::Error) -> CliError + '_ {
 pub fn build(args: &ReportArgs) -> Result<Vec<Section>, CliError> {
     let mut sections = Vec::new();
     sections.extend(survey::build(args)?);
+    // A user's survey file feeds the survey section only; the other sections
+    // need data of their own, which only the bundled sets provide.
+    if !args.uses_bundled() {
+        return Ok(sections);
+    }
     sections.extend(separation::build(args)?);
     sections.extend(drivers::build(args)?);
     sections.extend(retention::build(args)?);

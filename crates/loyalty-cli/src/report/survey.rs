@@ -22,7 +22,26 @@ pub fn build(args: &ReportArgs) -> Result<Vec<Section>, CliError> {
                 )
             })?;
             let table = CsvTable::read(path)?;
-            let scale = Scale::parse(&args.scale).map_err(CliError::core("--scale"))?;
+            let mut scale = Scale::parse(&args.scale).map_err(CliError::core("--scale"))?;
+            if args.promoter_min.is_some() || args.detractor_max.is_some() {
+                scale = scale
+                    .with_nps_cuts(
+                        args.promoter_min.unwrap_or(scale.promoter_min),
+                        args.detractor_max.unwrap_or(scale.detractor_max),
+                    )
+                    .map_err(CliError::core("--promoter-min/--detractor-max"))?;
+            }
+            scale
+                .check_nps_cuts()
+                .map_err(CliError::core(format!("--scale {}", args.scale)))?;
+            if table.rows.is_empty() {
+                return Err(CliError::input(
+                    &table.source,
+                    1,
+                    None,
+                    "the file has a header but no data rows",
+                ));
+            }
             let group = Stakeholder::parse(&args.group);
             let mut section = nps_section(args, &table, recommend, scale, &group)?;
             section.source = path.display().to_string();
@@ -32,30 +51,46 @@ pub fn build(args: &ReportArgs) -> Result<Vec<Section>, CliError> {
     }
 }
 
-/// Tallies a score column, naming file and line of the first bad score.
-fn tally_column(
+/// Tallies the scores of `rows`, naming file, line and column of the first bad score.
+fn tally_rows(
     table: &CsvTable,
     column: &str,
+    values: &[f64],
     rows: &[usize],
     scale: Scale,
     missing: Missing,
 ) -> Result<ScoreTally, CliError> {
-    let values = table.column_f64(column)?;
     let scores: Vec<f64> = rows.iter().map(|&i| values[i]).collect();
     ScoreTally::from_scores(scale, &scores, missing).map_err(|e| match e {
-        loyalty::Error::OutOfRange { index, .. } | loyalty::Error::NotFinite { index, .. } => {
-            CliError::input(
-                &table.source,
-                table.line_of(rows[index]),
-                Some(column),
-                format!("{e}; use --drop-missing to skip empty cells, or --scale to set the scale"),
-            )
-        }
+        loyalty::Error::OutOfRange { index, value, .. } => CliError::input(
+            &table.source,
+            table.line_of(rows[index]),
+            Some(column),
+            format!("score {value} is not on the scale {scale}; set --scale to the item's scale"),
+        ),
+        loyalty::Error::NotFinite { index, .. } => CliError::input(
+            &table.source,
+            table.line_of(rows[index]),
+            Some(column),
+            "the score is missing; use --drop-missing to skip missing scores (they are counted)",
+        ),
         other => CliError::Core {
             context: format!("{column} in {}", table.source),
             error: Box::new(other),
         },
     })
+}
+
+/// Tallies a whole score column.
+fn tally_column(
+    table: &CsvTable,
+    column: &str,
+    scale: Scale,
+    missing: Missing,
+) -> Result<ScoreTally, CliError> {
+    let values = table.column_f64(column)?;
+    let rows: Vec<usize> = (0..values.len()).collect();
+    tally_rows(table, column, &values, &rows, scale, missing)
 }
 
 /// NPS per segment (and overall) for a recommend column.
@@ -80,14 +115,17 @@ fn nps_section(
         }
     }
     let mut out = Table {
-        headers: ["Index", "Segment", "Value", "CI", "n", "Method"]
-            .map(String::from)
-            .to_vec(),
+        headers: [
+            "Index", "Segment", "Observed", "Value", "CI", "n", "Missing", "Method",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: Vec::new(),
     };
     let mut results = Vec::new();
+    let values = table.column_f64(recommend)?;
     for (segment, rows) in &segments {
-        let tally = tally_column(table, recommend, rows, scale, missing)?;
+        let tally = tally_rows(table, recommend, &values, rows, scale, missing)?;
         let label = segment.as_deref().unwrap_or("all");
         let est = survey::nps_from_tally(
             &tally,
@@ -96,28 +134,37 @@ fn nps_section(
             args.level,
         )
         .map_err(CliError::core(format!("{index_name} of segment {label}")))?;
+        let counts = tally.nps_counts();
+        let observed =
+            100.0 * (counts.promoters as f64 - counts.detractors as f64) / counts.n().max(1) as f64;
         out.rows.push(vec![
             index_name.to_string(),
             label.to_string(),
+            fmt(observed, 1),
             fmt(est.value, 1),
             fmt_ci(est.ci_low, est.ci_high, 1),
             format!("{}", est.n),
+            format!("{}", est.n_missing),
             est.method.clone(),
         ]);
-        results.push(ReportResult::from_estimate(
+        let mut result = ReportResult::from_estimate(
             SECTION,
             index_name,
             group.name(),
             segment.as_deref(),
             &est,
-        ));
+        );
+        result
+            .extra
+            .insert("observed".into(), serde_json::json!(observed));
+        results.push(result);
     }
     Ok(Section {
         name: SECTION.into(),
         title: format!("Survey loyalty indices ({})", group.name()),
         source: String::new(),
         notes: vec![format!(
-            "{index_name} in points (-100..100) on the scale {scale}; promoters >= {}, detractors <= {}; adjusted-Wald interval (Rocks 2016) at level {}",
+            "{index_name} in points (-100..100) on the scale {scale}; promoters >= {}, detractors <= {}; adjusted-Wald interval (Rocks 2016) at level {}. Observed is the share of promoters minus detractors; Value is the adjusted-Wald centre, which adds 0.75 promoters, 1.5 passives and 0.75 detractors and so moves towards 0 in small samples",
             scale.promoter_min, scale.detractor_max, args.level
         )],
         tables: vec![out],
@@ -134,8 +181,7 @@ fn bundled(args: &ReportArgs) -> Result<Section, CliError> {
         .and_then(|s| s.with_nps_cuts(9.0, 6.0))
         .map_err(CliError::core("mobi scale"))?;
     let group = Stakeholder::Customers;
-    let rows: Vec<usize> = (0..table.rows.len()).collect();
-    let tally = tally_column(&table, "CUSL3", &rows, scale, Missing::Reject)?;
+    let tally = tally_column(&table, "CUSL3", scale, Missing::Reject)?;
     let counts = tally.nps_counts();
 
     let mut out = Table {
@@ -171,7 +217,6 @@ fn bundled(args: &ReportArgs) -> Result<Section, CliError> {
         let t = tally_column(
             &table,
             item,
-            &rows,
             scale.with_top_box(9.0).map_err(CliError::core("top box"))?,
             Missing::Reject,
         )?;

@@ -238,6 +238,7 @@ pub fn nps_from_tally(
     weighted_se: WeightedSe,
     level: f64,
 ) -> Result<Estimate> {
+    tally.scale().check_nps_cuts()?;
     let mut est = if tally.is_unweighted() {
         nps(&tally.nps_counts(), method, level)?
     } else {

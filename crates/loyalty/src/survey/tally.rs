@@ -272,6 +272,7 @@ impl NpsCounts {
     /// [`Error::InvalidParameter`] if the scale is not integral within 0..=255,
     /// and [`Error::OutOfRange`] naming the first score off the scale.
     pub fn from_u8(scores: &[u8], scale: &Scale) -> Result<Self> {
+        scale.check_nps_cuts()?;
         let integral = scale.step == 1.0
             && scale.min >= 0.0
             && scale.max <= 255.0
@@ -321,6 +322,7 @@ impl NpsCounts {
     /// # Errors
     /// As [`ScoreTally::from_scores`].
     pub fn from_scores(scores: &[f64], scale: &Scale) -> Result<Self> {
+        scale.check_nps_cuts()?;
         let mut out = NpsCounts::default();
         for (i, &s) in scores.iter().enumerate() {
             scale.check("scores", i, s)?;

@@ -185,6 +185,16 @@ impl RetentionCurve {
     /// # Errors
     /// [`Error::InvalidParameter`] when a vector curve is shorter than `periods`.
     pub fn survival_points(&self, periods: usize) -> Result<Vec<f64>> {
+        // One f64 per period is kept; 10^7 periods is 80 MB and far beyond
+        // any horizon where discounting leaves a visible term.
+        const MAX_PERIODS: usize = 10_000_000;
+        if periods > MAX_PERIODS {
+            return Err(Error::invalid_parameter(
+                "horizon",
+                periods,
+                format!("at most {MAX_PERIODS} periods; pass no horizon for an infinite one"),
+            ));
+        }
         if let Some(len) = self.periods() {
             if periods > len {
                 return Err(Error::invalid_parameter(

@@ -166,11 +166,41 @@ impl BrandSwitching {
 
     /// Shares after `periods` periods: `s_0 P^n`.
     pub fn shares(&self, periods: usize) -> Vec<f64> {
-        let mut s = self.initial_shares.clone();
-        for _ in 0..periods {
-            s = self.step(&s);
+        // Step by step for short horizons; beyond that, raise the matrix to
+        // the power by repeated squaring, so the cost grows with log(periods).
+        const STEPWISE: usize = 256;
+        if periods <= STEPWISE {
+            let mut s = self.initial_shares.clone();
+            for _ in 0..periods {
+                s = self.step(&s);
+            }
+            return s;
         }
-        s
+        let n = self.initial_shares.len();
+        let mut power = matrix(&self.transition);
+        let mut result = DMatrix::<f64>::identity(n, n);
+        let mut k = periods;
+        // Products of stochastic matrices are stochastic; rescaling the rows
+        // to sum to 1 stops rounding from compounding over many squarings.
+        let normalise = |m: &mut DMatrix<f64>| {
+            for mut row in m.row_iter_mut() {
+                let total: f64 = row.iter().sum();
+                if total > 0.0 {
+                    row /= total;
+                }
+            }
+        };
+        while k > 0 {
+            if k & 1 == 1 {
+                result = &result * &power;
+                normalise(&mut result);
+            }
+            power = &power * &power;
+            normalise(&mut power);
+            k >>= 1;
+        }
+        let row = DMatrix::from_row_slice(1, n, &self.initial_shares);
+        (row * result).iter().copied().collect()
     }
 
     fn step(&self, s: &[f64]) -> Vec<f64> {

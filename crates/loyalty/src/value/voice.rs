@@ -248,6 +248,7 @@ pub fn value_by_category(
 /// Splits member rows into detractors, passives and promoters, checking
 /// each score and retention flag.
 fn group_members(scores: &[f64], scale: &Scale, retained: &[f64]) -> Result<[Vec<usize>; 3]> {
+    scale.check_nps_cuts()?;
     let mut groups: [Vec<usize>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     for (k, &score) in scores.iter().enumerate() {
         scale.check("scores", k, score)?;
