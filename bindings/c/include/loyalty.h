@@ -124,7 +124,7 @@ const char *loyalty_last_error_message(void);
 // Runs a JSON request `{"function": NAME, "args": {...}}` and writes a
 // newly allocated JSON response to `*response` (free it with
 // [`loyalty_string_free`]). On failure `*response` contains
-// `{"error": {"kind": ..., "message": ...}}` and the status gives the reason.
+// `{"error": {"status": N, "message": ...}}` and the status gives the reason.
 //
 // Functions: see `docs/c-api.md`.
 //
