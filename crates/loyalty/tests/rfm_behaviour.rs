@@ -455,3 +455,34 @@ fn log_round_trips_through_json() {
     assert_eq!(a.t, b.t);
     assert_eq!(a.monetary_value, b.monetary_value);
 }
+
+#[test]
+fn sorted_and_shuffled_logs_agree() {
+    // A log sorted by customer takes the grouped path; the same rows in
+    // another order take the counting sort. Same-day rows and rows out of
+    // date order within a customer exercise the in-place sort.
+    let sorted_ids = [1, 1, 1, 2, 2, 3, 3, 3, 3];
+    let sorted_days = [0i64, 5, 5, 2, 40, 9, 3, 3, 60];
+    let sorted_values = [10.0, 4.0, 6.0, 3.0, 8.0, 1.0, 2.0, 5.0, 7.0];
+    let order = [4usize, 8, 0, 6, 2, 5, 1, 7, 3];
+    let ids: Vec<i32> = order.iter().map(|&i| sorted_ids[i]).collect();
+    let days: Vec<i64> = order.iter().map(|&i| sorted_days[i]).collect();
+    let values: Vec<f64> = order.iter().map(|&i| sorted_values[i]).collect();
+    let options = RfmOptions {
+        period: Period::Day,
+        observation_end: Some(Moment::DayNumber(90)),
+        ..RfmOptions::default()
+    };
+    let a = rfm_summary(
+        &sorted_ids,
+        DateColumn::DayNumbers(&sorted_days),
+        Some(&sorted_values),
+        &options,
+    )
+    .unwrap();
+    let b = rfm_summary(&ids, DateColumn::DayNumbers(&days), Some(&values), &options).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.frequency, vec![1, 1, 2]);
+    // Customer 3: day 3 (2 + 5) is the first purchase; days 9 and 60 repeat.
+    assert_eq!(a.monetary_value, Some(vec![10.0, 8.0, 4.0]));
+}

@@ -57,16 +57,35 @@ impl<K: Ord + Clone> RfmLog<K> {
     where
         K: Hash + Eq,
     {
+        let row_entry = |row: usize| (period.index(days[row]), values.map_or(0.0, |v| v[row]));
+        if let Some(starts) = ascending_runs(customer_ids) {
+            // A log sorted by customer: each customer's rows are one slice as
+            // given, so neither codes nor a copy of the whole log are needed.
+            let block = SortedBlock::build(customer_ids, &starts, &row_entry);
+            let mut offsets = Vec::with_capacity(block.ends.len() + 1);
+            offsets.push(0);
+            offsets.extend_from_slice(&block.ends);
+            return RfmLog {
+                period,
+                tz: settings.0,
+                date_format: settings.1,
+                has_values: values.is_some(),
+                customer_ids: block.ids,
+                offsets,
+                periods: block.periods,
+                values: block.sums,
+            };
+        }
+
         // Intern ids: code of each row, and the distinct ids in first-seen order.
         let mut codes: Vec<u32> = Vec::with_capacity(customer_ids.len());
         let mut seen: FxHashMap<&K, u32> = FxHashMap::default();
         seen.reserve(customer_ids.len().min(1 << 20));
         let mut distinct: Vec<&K> = Vec::new();
         let mut previous: Option<(&K, u32)> = None;
-        let mut runs = 0usize;
         for id in customer_ids {
-            // Logs sorted or grouped by customer repeat the previous id, which
-            // skips the hash lookup.
+            // Logs grouped by customer repeat the previous id, which skips the
+            // hash lookup.
             let code = match previous {
                 Some((last, code)) if last == id => code,
                 _ => {
@@ -76,7 +95,6 @@ impl<K: Ord + Clone> RfmLog<K> {
                         next
                     });
                     previous = Some((id, code));
-                    runs += 1;
                     code
                 }
             };
@@ -85,74 +103,40 @@ impl<K: Ord + Clone> RfmLog<K> {
         drop(seen);
 
         let n_customers = distinct.len();
-        let ascending = distinct.windows(2).all(|w| w[0] < w[1]);
-        let row_entry = |row: usize| (period.index(days[row]), values.map_or(0.0, |v| v[row]));
-        let (order, starts, mut bucket) = if ascending && runs == n_customers {
-            // Rows already grouped by customer in ascending id order (a log
-            // sorted by customer): each customer's rows are one slice as given.
-            let mut starts = Vec::with_capacity(n_customers + 1);
-            starts.push(0);
-            for row in 1..codes.len() {
-                if codes[row] != codes[row - 1] {
-                    starts.push(row);
-                }
-            }
-            starts.push(codes.len());
-            let bucket: Vec<(i64, f64)> = (0..codes.len()).map(row_entry).collect();
-            (
-                (0..n_customers as u32).collect::<Vec<u32>>(),
-                starts,
-                bucket,
-            )
-        } else {
-            // Rank the distinct ids so the log is ordered by id.
-            let mut order: Vec<u32> = (0..n_customers as u32).collect();
-            if !ascending {
-                order.sort_unstable_by(|&a, &b| distinct[a as usize].cmp(distinct[b as usize]));
-            }
-            let mut rank = vec![0u32; n_customers];
-            for (position, &code) in order.iter().enumerate() {
-                rank[code as usize] = position as u32;
-            }
+        // Rank the distinct ids so the log is ordered by id.
+        let mut order: Vec<u32> = (0..n_customers as u32).collect();
+        order.sort_unstable_by(|&a, &b| distinct[a as usize].cmp(distinct[b as usize]));
+        let mut rank = vec![0u32; n_customers];
+        for (position, &code) in order.iter().enumerate() {
+            rank[code as usize] = position as u32;
+        }
 
-            // Counting sort of the rows by customer rank.
-            let mut starts = vec![0usize; n_customers + 1];
-            for &code in &codes {
-                starts[rank[code as usize] as usize + 1] += 1;
-            }
-            for i in 0..n_customers {
-                starts[i + 1] += starts[i];
-            }
-            let mut cursor = starts.clone();
-            let mut bucket: Vec<(i64, f64)> = vec![(0, 0.0); codes.len()];
-            for (row, &code) in codes.iter().enumerate() {
-                let r = rank[code as usize] as usize;
-                bucket[cursor[r]] = row_entry(row);
-                cursor[r] += 1;
-            }
-            (order, starts, bucket)
-        };
+        // Counting sort of the rows by customer rank.
+        let mut starts = vec![0usize; n_customers + 1];
+        for &code in &codes {
+            starts[rank[code as usize] as usize + 1] += 1;
+        }
+        for i in 0..n_customers {
+            starts[i + 1] += starts[i];
+        }
+        let mut cursor = starts.clone();
+        let mut bucket: Vec<(i64, f64)> = vec![(0, 0.0); codes.len()];
+        for (row, &code) in codes.iter().enumerate() {
+            let r = rank[code as usize] as usize;
+            bucket[cursor[r]] = row_entry(row);
+            cursor[r] += 1;
+        }
 
-        // Sort each customer's rows by period and add values within a period.
-        // Sorting by value too fixes the order of the additions, so the sums
-        // are bit-identical under any order of the input rows.
         let mut offsets = Vec::with_capacity(n_customers + 1);
         let mut periods = Vec::with_capacity(codes.len());
         let mut sums = Vec::with_capacity(codes.len());
         offsets.push(0);
         for i in 0..n_customers {
-            let rows = &mut bucket[starts[i]..starts[i + 1]];
-            rows.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-            for &(p, v) in rows.iter() {
-                if periods.len() > *offsets.last().unwrap_or(&0) && periods.last() == Some(&p) {
-                    if let Some(last) = sums.last_mut() {
-                        *last += v;
-                    }
-                } else {
-                    periods.push(p);
-                    sums.push(v);
-                }
-            }
+            append_customer(
+                &mut bucket[starts[i]..starts[i + 1]],
+                &mut periods,
+                &mut sums,
+            );
             offsets.push(periods.len());
         }
 
@@ -466,6 +450,114 @@ impl<K> RfmSummary<K> {
             if let Some(m) = h.monetary_value.as_mut() {
                 m.push(monetary_value_holdout);
             }
+        }
+    }
+}
+/// Customers of a log sorted by customer, grouped without a copy of the log.
+struct SortedBlock<K> {
+    ids: Vec<K>,
+    /// End of each customer's purchases in `periods`, relative to the block.
+    ends: Vec<usize>,
+    periods: Vec<i64>,
+    sums: Vec<f64>,
+}
+
+impl<K: Clone> SortedBlock<K> {
+    /// Builds the customers that start at `starts[..n]`, the last one ending
+    /// at `starts[n]`.
+    fn build(
+        customer_ids: &[K],
+        starts: &[usize],
+        row_entry: &impl Fn(usize) -> (i64, f64),
+    ) -> Self {
+        let rows = starts[starts.len() - 1] - starts[0];
+        let mut block = SortedBlock {
+            ids: Vec::with_capacity(starts.len() - 1),
+            ends: Vec::with_capacity(starts.len() - 1),
+            periods: Vec::with_capacity(rows),
+            sums: Vec::with_capacity(rows),
+        };
+        let mut scratch: Vec<(i64, f64)> = Vec::new();
+        for w in starts.windows(2) {
+            block.ids.push(customer_ids[w[0]].clone());
+            if !append_in_order(w[0]..w[1], row_entry, &mut block.periods, &mut block.sums) {
+                scratch.clear();
+                scratch.extend((w[0]..w[1]).map(row_entry));
+                append_customer(&mut scratch, &mut block.periods, &mut block.sums);
+            }
+            block.ends.push(block.periods.len());
+        }
+        block
+    }
+}
+
+/// Start of each run of equal ids and the end of the last, when the runs are
+/// in strictly ascending id order (a log sorted by customer); `None` otherwise.
+fn ascending_runs<K: Ord>(customer_ids: &[K]) -> Option<Vec<usize>> {
+    let mut starts = vec![0];
+    for i in 1..customer_ids.len() {
+        match customer_ids[i].cmp(&customer_ids[i - 1]) {
+            std::cmp::Ordering::Equal => {}
+            std::cmp::Ordering::Greater => starts.push(i),
+            std::cmp::Ordering::Less => return None,
+        }
+    }
+    starts.push(customer_ids.len());
+    Some(starts)
+}
+
+/// Appends one customer's rows straight from the input when they are already
+/// in (period, value) order, adding the values of one period; returns false,
+/// having appended nothing, when they are not.
+fn append_in_order(
+    rows: std::ops::Range<usize>,
+    row_entry: &impl Fn(usize) -> (i64, f64),
+    periods: &mut Vec<i64>,
+    sums: &mut Vec<f64>,
+) -> bool {
+    let mut previous: Option<(i64, f64)> = None;
+    for row in rows.clone() {
+        let entry = row_entry(row);
+        if let Some(p) = previous {
+            if p.0.cmp(&entry.0).then(p.1.total_cmp(&entry.1)).is_gt() {
+                return false;
+            }
+        }
+        previous = Some(entry);
+    }
+    let first = periods.len();
+    for row in rows {
+        let (p, v) = row_entry(row);
+        if periods.len() > first && periods.last() == Some(&p) {
+            if let Some(last) = sums.last_mut() {
+                *last += v;
+            }
+        } else {
+            periods.push(p);
+            sums.push(v);
+        }
+    }
+    true
+}
+
+/// Appends one customer's (period, value) rows: sorted by period, with the
+/// values of one period added. Sorting by value too fixes the order of the
+/// additions, so the sums are bit-identical under any order of input rows.
+fn append_customer(rows: &mut [(i64, f64)], periods: &mut Vec<i64>, sums: &mut Vec<f64>) {
+    let in_order = |a: &(i64, f64), b: &(i64, f64)| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1));
+    // Logs sorted by date are usually in order already.
+    if !rows.is_sorted_by(|a, b| in_order(a, b).is_le()) {
+        rows.sort_unstable_by(in_order);
+    }
+    let first = periods.len();
+    for &(p, v) in rows.iter() {
+        if periods.len() > first && periods.last() == Some(&p) {
+            if let Some(last) = sums.last_mut() {
+                *last += v;
+            }
+        } else {
+            periods.push(p);
+            sums.push(v);
         }
     }
 }
