@@ -17,9 +17,9 @@ pub enum Error {
     /// An input that needs at least one element (or more) has too few.
     #[error("{what} is empty or too short: {needed}")]
     Empty {
-        /// Which input, e.g. "scores".
+        /// Name of the input, e.g. "scores".
         what: String,
-        /// What is needed, e.g. "pass at least one score".
+        /// Requirement and fix, e.g. "pass at least one score".
         needed: String,
     },
 
@@ -41,7 +41,7 @@ pub enum Error {
         "{what}[{index}] is {value}, not a finite number; remove or impute missing values{hint}"
     )]
     NotFinite {
-        /// Which input.
+        /// Name of the input.
         what: String,
         /// Position of the first bad element.
         index: usize,
@@ -55,13 +55,13 @@ pub enum Error {
     /// scale, a fractional score on an integral scale, a negative count).
     #[error("{what}[{index}] = {value} is invalid: {expected}")]
     OutOfRange {
-        /// Which input.
+        /// Name of the input.
         what: String,
         /// Position of the first bad element.
         index: usize,
         /// The value as found.
         value: f64,
-        /// What was expected, e.g. "scores must be integers 0..=10".
+        /// Expected range or set, e.g. "scores must be integers 0..=10".
         expected: String,
     },
 
@@ -72,7 +72,7 @@ pub enum Error {
         name: String,
         /// The value as given.
         value: String,
-        /// What is accepted.
+        /// Accepted values.
         expected: String,
     },
 
@@ -80,48 +80,48 @@ pub enum Error {
     /// frequency, entry >= exit). All offending rows are listed, up to a cap.
     #[error("invalid data in {what}: {reason} (rows {rows:?}{more}); {fix}")]
     InvalidData {
-        /// Which input.
+        /// Name of the input.
         what: String,
-        /// The rule that was broken.
+        /// Rule that the rows break.
         reason: String,
         /// Zero-based row numbers of the first offending rows.
         rows: Vec<usize>,
         /// Empty, or ", and N more" when rows were cut.
         more: String,
-        /// What to do.
+        /// Fix for the caller.
         fix: String,
     },
 
     /// A text value (date, number, label) could not be parsed.
     #[error("cannot parse {what}[{index}] = {text:?}: {reason}")]
     Parse {
-        /// Which input.
+        /// Name of the input.
         what: String,
         /// Position of the value.
         index: usize,
         /// The text as given.
         text: String,
-        /// Why it failed and what format is expected.
+        /// Cause of the failure and the expected format.
         reason: String,
     },
 
     /// An iterative fit stopped without meeting its convergence criterion.
     #[error("{method} did not converge after {iterations} iterations ({reason}); {advice}")]
     NotConverged {
-        /// Which fit, e.g. "BG/NBD maximum likelihood".
+        /// Name of the fit, e.g. "BG/NBD maximum likelihood".
         method: String,
         /// Iterations done.
         iterations: usize,
-        /// Why it stopped.
+        /// Reason the iterations stopped.
         reason: String,
-        /// What to try next.
+        /// Next step to try.
         advice: String,
     },
 
     /// A matrix that must be positive semidefinite is not.
     #[error("{what} is not positive semidefinite (smallest eigenvalue {min_eigenvalue:e}); build it from complete cases or repair it before use")]
     NotPositiveSemidefinite {
-        /// Which matrix.
+        /// Name of the matrix.
         what: String,
         /// Its smallest eigenvalue.
         min_eigenvalue: f64,
@@ -131,9 +131,9 @@ pub enum Error {
     /// design, all members in one category where two are compared).
     #[error("{what} is degenerate: {reason}")]
     Degenerate {
-        /// Which quantity or input.
+        /// Name of the quantity or input.
         what: String,
-        /// Why, and what to do.
+        /// Cause and fix.
         reason: String,
     },
 }

@@ -454,7 +454,8 @@ fn bootstrap_intervals_cover_and_repeat() {
     for m in &a.importance {
         for e in &m.values {
             assert!(e.ci_low <= e.ci_high, "{}", m.method.name());
-            assert!(e.se > 0.0 && e.se.is_finite());
+            assert!(e.se > 0.0);
+            assert!(e.se.is_finite());
             assert_eq!(e.method, "percentile_bootstrap");
         }
     }
@@ -498,7 +499,8 @@ fn sampling_above_exact_limit_reports_error() {
         let e = &r.method(Method::Lmg).unwrap().values[j];
         let want = case[*x].as_f64().unwrap();
         assert_eq!(e.method, "monte_carlo_permutation");
-        assert!(e.se > 0.0 && e.se < 0.005, "{x} se {}", e.se);
+        assert!(e.se > 0.0, "{x} se {}", e.se);
+        assert!(e.se < 0.005, "{x} se {}", e.se);
         assert!(
             (e.value - want).abs() < 5.0 * e.se,
             "{x}: {} vs {want}",
@@ -546,7 +548,8 @@ fn logistic_on_hr_attrition() {
     let lmg = values(&r, Method::Lmg);
     let total: f64 = lmg.iter().sum();
     assert!((total - r.r_squared.value).abs() < 1e-10);
-    assert!(r.r_squared.value > 0.0 && r.r_squared.value < 0.1);
+    assert!(r.r_squared.value > 0.0);
+    assert!(r.r_squared.value < 0.1);
     assert!(r.method(Method::Pratt).is_none());
     assert!(values(&r, Method::First).iter().all(|v| *v > 0.0));
 }

@@ -178,7 +178,8 @@ fn beta_geo_predictions_finite_for_huge_frequency() {
             );
             // A customer with rate about x/T keeps buying at that rate while alive.
             let rate = (0.243 + x) / (4.414 + 365.0);
-            assert!(e <= 52.0 * rate * 1.0001 && e > 0.0, "E = {e}");
+            assert!(e <= 52.0 * rate * 1.0001, "E = {e}");
+            assert!(e > 0.0, "E = {e}");
         }
     }
 }
@@ -211,7 +212,8 @@ fn bgbb_empty_sum_contributes_nothing() {
     // data where everyone transacted in the last period runs.
     for n in 1..=30 {
         let ll = m.log_likelihood_one(n as f64, n as f64, n as f64);
-        assert!(ll.is_finite() && ll < 0.0, "n={n}: {ll}");
+        assert!(ll.is_finite(), "n={n}: {ll}");
+        assert!(ll < 0.0, "n={n}: {ll}");
     }
 }
 
@@ -289,7 +291,8 @@ fn sbg_keeps_survivor_term() {
         let survivors: Vec<f64> = c["input"][key].as_array().unwrap().iter().map(f).collect();
         let fit = ShiftedBetaGeometric::fit_survivors(&survivors, &FitOptions::default()).unwrap();
         let e = &c["expected"][segment];
-        assert!(fit.report.converged && fit.report.boundary.is_none());
+        assert!(fit.report.converged);
+        assert!(fit.report.boundary.is_none());
         assert!(
             (fit.model.alpha - f(&e["alpha"])).abs() < 1e-3,
             "{segment} alpha {}",

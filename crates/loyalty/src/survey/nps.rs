@@ -15,8 +15,8 @@
 //!   17:891-908) for a difference of two proportions of one multinomial,
 //!   solved by bisection on the restricted maximum likelihood score.
 //! - `bayes`: Dirichlet posterior of the three shares under a uniform (1) or
-//!   Jeffreys (1/2) prior; analytic mean and sd, equal-tailed interval from a
-//!   seeded Monte Carlo sample.
+//!   Jeffreys (1/2) prior. The mean and sd are analytic, and the equal-tailed
+//!   interval comes from a seeded Monte Carlo sample.
 //! - `bootstrap`: seeded multinomial percentile bootstrap.
 //!
 //! Every interval is clamped to [-100, 100].
@@ -53,7 +53,7 @@ impl DirichletPrior {
     }
 }
 
-/// How the NPS interval is computed.
+/// Interval method of an NPS.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NpsMethod {
@@ -110,7 +110,7 @@ impl NpsMethod {
         }
     }
 
-    /// The method's name as used in [`Estimate::method`].
+    /// Returns the method's name as used in [`Estimate::method`].
     pub fn name(&self) -> &'static str {
         match self {
             NpsMethod::Wald => "wald",
@@ -129,7 +129,7 @@ impl NpsMethod {
     }
 }
 
-/// How the standard error of a weighted NPS is computed.
+/// Standard-error method of a weighted NPS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WeightedSe {
@@ -221,7 +221,7 @@ pub fn nps(counts: &NpsCounts, method: NpsMethod, level: f64) -> Result<Estimate
     Ok(est.clamped(-1.0, 1.0).scaled(100.0))
 }
 
-/// Computes the NPS in points from a tally, weighted when the tally holds
+/// Computes the NPS in points from a tally, weighted when the tally contains
 /// survey weights.
 ///
 /// For a weighted tally the shares are weighted, `n_effective` is Kish's,
