@@ -67,6 +67,15 @@ int main(void) {
   loyalty_string_free(response);
 
   response = NULL;
+  /* A misspelt argument name is rejected, not replaced by its default. */
+  response = NULL;
+  CHECK(loyalty_call_json("{\"function\":\"nps_from_counts\",\"args\":{\"detractors\":40,\"passives\":60,"
+                          "\"promoters\":100,\"methd\":\"wald\"}}",
+                          &response) == LOYALTY_STATUS_INVALID_PARAMETER,
+        "unknown argument rejected");
+  CHECK(response != NULL && strstr(response, "methd") != NULL, "unknown argument named");
+  loyalty_string_free(response);
+
   CHECK(loyalty_call_json("{not json", &response) == LOYALTY_STATUS_PARSE, "bad json rejected");
   CHECK(response != NULL && strstr(response, "\"error\"") != NULL, "json error body");
   loyalty_string_free(response);

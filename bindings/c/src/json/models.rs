@@ -22,7 +22,7 @@ use loyalty::models::{
     Variant,
 };
 
-use super::{arg, arg_or, to_value, Failure};
+use super::{arg, arg_or, peek, to_value, Failure};
 use crate::core_err;
 
 /// Handles the models functions; `None` for other names.
@@ -145,7 +145,7 @@ fn bgbb_fit(args: &Value) -> Result<Value, Failure> {
 
 fn sbg_fit(args: &Value) -> Result<Value, Failure> {
     let options = options(args)?;
-    if args.get("survivors").is_some() {
+    if peek(args, "survivors").is_some() {
         let survivors: Vec<f64> = arg(args, "survivors")?;
         return to_value(ShiftedBetaGeometric::fit_survivors(&survivors, &options));
     }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use loyalty::retention::{event_flags, log_rank_by_group, KaplanMeier};
 
-use super::{arg, arg_or, to_value, Failure};
+use super::{arg, arg_or, peek, to_value, Failure};
 use crate::{core_err, LoyaltyStatus};
 
 /// Handles the retention functions; `None` for other names.
@@ -25,7 +25,7 @@ pub fn handle(function: &str, args: &Value) -> Option<Result<Value, Failure>> {
 
 /// Reads `events` as booleans or as 0/1 numbers.
 fn events(args: &Value) -> Result<Option<Vec<bool>>, Failure> {
-    match args.get("events") {
+    match peek(args, "events") {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(items)) if items.iter().all(Value::is_boolean) => Ok(Some(
             items.iter().map(|v| v.as_bool() == Some(true)).collect(),

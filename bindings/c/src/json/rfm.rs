@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use loyalty::models::rfm::{rfm_summary, DateColumn, Moment, Period, RfmOptions};
 
-use super::{arg, arg_or, to_value, Failure};
+use super::{arg, arg_or, peek, to_value, Failure};
 use crate::core_err;
 
 /// Handles the RFM functions; `None` for other names.
@@ -24,7 +24,7 @@ pub fn handle(function: &str, args: &Value) -> Option<Result<Value, Failure>> {
 fn summary(args: &Value) -> Result<Value, Failure> {
     let dates: Vec<String> = arg(args, "dates")?;
     let values: Option<Vec<f64>> = arg_or(args, "values", None)?;
-    let period = match args.get("period") {
+    let period = match peek(args, "period") {
         None | Some(Value::Null) => Period::Week,
         Some(Value::Number(days)) => {
             Period::days(days.as_f64().unwrap_or(f64::NAN)).map_err(core_err)?

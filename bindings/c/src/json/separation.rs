@@ -16,7 +16,7 @@ use loyalty::separation::{
 use loyalty::survey::Missing;
 use loyalty::{Scale, Stakeholder};
 
-use super::{arg, arg_or, to_value, Failure};
+use super::{arg, arg_or, peek, to_value, Failure};
 use crate::{core_err, LoyaltyStatus};
 
 /// Handles the separation functions; `None` for other names.
@@ -86,7 +86,7 @@ fn behavioural(args: &Value) -> Result<Value, Failure> {
     let r: Vec<bool> = arg(args, "retained")?;
     let satisfied_min: f64 = arg(args, "satisfied_min")?;
     let options = quadrant_options(args)?;
-    match (args.get("survey_ids"), args.get("member_ids")) {
+    match (peek(args, "survey_ids"), peek(args, "member_ids")) {
         (Some(_), Some(_)) => {
             let survey_ids: Vec<String> = arg(args, "survey_ids")?;
             let member_ids: Vec<String> = arg(args, "member_ids")?;
@@ -155,7 +155,7 @@ fn model(args: &Value) -> Result<(ItemRows<'static>, Vec<ConstructSpec>, Vec<Pat
     let missing_items: String = arg_or(args, "missing", "reject".to_string())?;
     let missing = MissingItems::parse(&missing_items).map_err(core_err)?;
     let rows = ItemRows::from_columns(names, &columns, missing).map_err(core_err)?;
-    let constructs = match args.get("constructs") {
+    let constructs = match peek(args, "constructs") {
         Some(Value::Object(map)) => map
             .iter()
             .map(|(name, items)| {

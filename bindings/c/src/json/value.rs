@@ -11,7 +11,7 @@ use loyalty::models::sbg;
 use loyalty::sensitivity;
 use loyalty::value::{self, ClvConvention, RetentionCurve, Timing};
 
-use super::{arg, arg_or, to_value, Failure};
+use super::{arg, arg_or, peek, to_value, Failure};
 use crate::core_err;
 
 /// Handles the value functions; `None` for other names.
@@ -49,12 +49,12 @@ fn timing(args: &Value) -> Result<Timing, Failure> {
 }
 
 fn clv(args: &Value) -> Result<Value, Failure> {
-    let curve = if let Some(sbg) = args.get("sbg") {
+    let curve = if let Some(sbg) = peek(args, "sbg") {
         RetentionCurve::Sbg {
             alpha: arg(sbg, "alpha")?,
             beta: arg(sbg, "beta")?,
         }
-    } else if args.get("survival").is_some() {
+    } else if peek(args, "survival").is_some() {
         RetentionCurve::Survival(arg(args, "survival")?)
     } else {
         RetentionCurve::Constant(arg(args, "retention")?)
