@@ -1,7 +1,9 @@
 //! RFM summary behaviour: periods, zones, holdout, bad rows, merging and
 //! order invariance.
 
-use loyalty::models::rfm::{rfm_summary, DateColumn, Moment, Period, RfmLog, RfmOptions};
+use loyalty::models::rfm::{
+    rfm_summary, DateColumn, Moment, Period, RfmLog, RfmOptions, RfmSummary, TimeUnit,
+};
 use loyalty::Error;
 use proptest::prelude::*;
 
@@ -433,6 +435,235 @@ proptest! {
             prop_assert!(s.recency[i] <= s.t[i]);
         }
     }
+}
+
+/// A log with many same-day rows: (customer, day offset, value index).
+/// Values come from a short list with ties and zeros of both signs, so that
+/// periods hold three or more values in every order.
+fn dense_log_rows() -> impl Strategy<Value = Vec<(u8, u8, u8)>> {
+    prop::collection::vec((0u8..4, 0u8..12, 0u8..6), 1..80)
+}
+
+const DENSE_VALUES: [f64; 6] = [0.0, -0.0, 1.0, 1.0, 1e16, 1e16];
+
+/// The summary through the general path: the rows of a sorted log moved so
+/// that customer ids are no longer ascending, with each customer's rows in
+/// their original order.
+fn summarise_unsorted(
+    ids: &[u8],
+    days: &[i64],
+    values: Option<&[f64]>,
+    options: &RfmOptions,
+) -> loyalty::Result<RfmSummary<u8>> {
+    // Reverse the order of the customers, keeping each one's rows in order.
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(ids[i]));
+    let ids: Vec<u8> = order.iter().map(|&i| ids[i]).collect();
+    let days: Vec<i64> = order.iter().map(|&i| days[i]).collect();
+    let values: Option<Vec<f64>> = values.map(|v| order.iter().map(|&i| v[i]).collect());
+    rfm_summary(
+        &ids,
+        DateColumn::DayNumbers(&days),
+        values.as_deref(),
+        options,
+    )
+}
+
+/// Exact equality, with monetary values compared bit for bit.
+fn assert_same(a: &RfmSummary<u8>, b: &RfmSummary<u8>) {
+    assert_eq!(a.customer_id, b.customer_id);
+    assert_eq!(a.frequency, b.frequency);
+    assert_eq!(a.recency, b.recency);
+    assert_eq!(a.t, b.t);
+    let bits = |m: &Option<Vec<f64>>| {
+        m.as_ref()
+            .map(|v| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>())
+    };
+    assert_eq!(bits(&a.monetary_value), bits(&b.monetary_value));
+    assert_eq!(a.holdout.is_some(), b.holdout.is_some());
+    if let (Some(x), Some(y)) = (&a.holdout, &b.holdout) {
+        assert_eq!(x.frequency, y.frequency);
+        assert_eq!(bits(&x.monetary_value), bits(&y.monetary_value));
+        assert_eq!(x.duration.to_bits(), y.duration.to_bits());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// A log sorted by customer is summarised in one pass (`sorted.rs`); the
+    /// same rows in another customer order go through the grouping and the
+    /// per-customer sort. Both must agree to the bit, with and without
+    /// values and a calibration end, whatever the order within a customer.
+    #[test]
+    fn sorted_pass_equals_general_path(
+        rows in dense_log_rows(),
+        period in periods(),
+        calibration in prop::option::of(0i64..12),
+        with_values in any::<bool>(),
+    ) {
+        let mut rows = rows;
+        // Sorted by customer only: rows of one customer keep their random order.
+        rows.sort_by_key(|r| r.0);
+        let ids: Vec<u8> = rows.iter().map(|r| r.0).collect();
+        let days: Vec<i64> = rows.iter().map(|r| 19_000 + i64::from(r.1)).collect();
+        let values: Vec<f64> = rows.iter().map(|r| DENSE_VALUES[usize::from(r.2)]).collect();
+        let values = with_values.then_some(&values[..]);
+        let options = RfmOptions {
+            period,
+            observation_end: Some(Moment::DayNumber(19_040)),
+            calibration_end: calibration.map(|c| Moment::DayNumber(19_000 + c)),
+            ..RfmOptions::default()
+        };
+        let sorted = rfm_summary(&ids, DateColumn::DayNumbers(&days), values, &options);
+        let general = summarise_unsorted(&ids, &days, values, &options);
+        match (sorted, general) {
+            (Ok(a), Ok(b)) => {
+                assert_same(&a, &b);
+                // The merged-log path gives the same summary too.
+                let log = RfmLog::from_transactions(&ids, DateColumn::DayNumbers(&days), values, &options).unwrap();
+                let c = log.summary(options.observation_end.as_ref(), options.calibration_end.as_ref()).unwrap();
+                assert_same(&a, &c);
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => prop_assert!(false, "paths disagree: {:?} vs {:?}", a.map(|s| s.len()), b.map(|s| s.len())),
+        }
+    }
+}
+
+#[test]
+fn order_of_three_values_in_a_period_does_not_change_the_sum() {
+    // In floating point (1e16 + 1) + 1 is 1e16 but (1 + 1) + 1e16 is
+    // 1e16 + 2: the rows of a period are added smallest first on every path.
+    let ids = [7u8, 7, 7, 7];
+    let days = [0i64, 5, 5, 5];
+    let values = [4.0, 1e16, 1.0, 1.0];
+    let options = RfmOptions {
+        period: Period::Day,
+        observation_end: Some(Moment::DayNumber(10)),
+        ..RfmOptions::default()
+    };
+    let sorted = rfm_summary(&ids, DateColumn::DayNumbers(&days), Some(&values), &options).unwrap();
+    assert_eq!(sorted.monetary_value, Some(vec![1e16 + 2.0]));
+    let general = summarise_unsorted(&ids, &days, Some(&values), &options).unwrap();
+    assert_same(&sorted, &general);
+}
+
+#[test]
+fn ticks_of_every_unit_give_the_same_days() {
+    // 2020-01-01T01:00 and 2019-12-31T23:59:59, naive.
+    let seconds = [1_577_840_400i64, 1_577_836_799, 1_577_840_400];
+    let ids = [1i64, 2, 2];
+    let options = opts(Period::Day, "2020-01-31");
+    let reference = rfm_summary(
+        &ids,
+        DateColumn::NaiveTicks(&seconds, TimeUnit::Second),
+        None,
+        &options,
+    )
+    .unwrap();
+    for (unit, scale) in [
+        (TimeUnit::Millisecond, 1_000),
+        (TimeUnit::Microsecond, 1_000_000),
+        (TimeUnit::Nanosecond, 1_000_000_000),
+    ] {
+        let ticks: Vec<i64> = seconds.iter().map(|s| s * scale).collect();
+        let naive =
+            rfm_summary(&ids, DateColumn::NaiveTicks(&ticks, unit), None, &options).unwrap();
+        assert_eq!(naive, reference, "{unit:?}");
+    }
+    assert_eq!(reference.recency, vec![0.0, 1.0]);
+    // Zone-aware ticks are converted to the declared zone before flooring:
+    // 2019-12-31T23:59:59Z is 2020-01-01 in Paris.
+    let paris = RfmOptions {
+        tz: Some("Europe/Paris".to_string()),
+        ..options.clone()
+    };
+    let micros: Vec<i64> = seconds.iter().map(|s| s * 1_000_000).collect();
+    let aware = rfm_summary(
+        &ids,
+        DateColumn::UnixTicks(&micros, TimeUnit::Microsecond),
+        None,
+        &paris,
+    )
+    .unwrap();
+    assert_eq!(aware.recency, vec![0.0, 0.0]);
+}
+
+#[test]
+fn dictionary_dates_match_text() {
+    let dictionary = ["2024-01-09", "2024-01-01", "not a date", "2024-01-05"];
+    let codes = [1u32, 0, 3, 0];
+    let texts: Vec<&str> = codes.iter().map(|&c| dictionary[c as usize]).collect();
+    let ids = [1i64, 1, 2, 2];
+    let options = opts(Period::Day, "2024-01-31");
+    let column = DateColumn::Dictionary {
+        dictionary: &dictionary,
+        codes: &codes,
+    };
+    // The unused entry that does not parse is not an error.
+    let coded = rfm_summary(&ids, column, None, &options).unwrap();
+    let plain = rfm_summary(&ids, DateColumn::Text(&texts), None, &options).unwrap();
+    assert_eq!(coded, plain);
+    assert_eq!(coded.recency, vec![8.0, 4.0]);
+}
+
+#[test]
+fn dictionary_errors_name_rows() {
+    let dictionary = ["2024-01-01", "2024-02-30"];
+    let ids = [1i64, 1, 2];
+    let options = opts(Period::Day, "2024-03-31");
+    let parse = rfm_summary(
+        &ids,
+        DateColumn::Dictionary {
+            dictionary: &dictionary,
+            codes: &[0, 0, 1],
+        },
+        None,
+        &options,
+    )
+    .unwrap_err();
+    match parse {
+        Error::Parse { index, text, .. } => {
+            assert_eq!(index, 2);
+            assert_eq!(text, "2024-02-30");
+        }
+        other => panic!("expected a parse error, got {other}"),
+    }
+    let outside = rfm_summary(
+        &ids,
+        DateColumn::Dictionary {
+            dictionary: &dictionary,
+            codes: &[0, 2, 5],
+        },
+        None,
+        &options,
+    )
+    .unwrap_err();
+    assert_eq!(rows_of(&outside), vec![1, 2]);
+}
+
+#[test]
+fn ticks_outside_years_1_to_9999_name_rows() {
+    // Year 10000 and later in seconds; NaT in microseconds.
+    let seconds = [0i64, 253_402_300_800, 400_000_000_000];
+    let err = rfm_summary(
+        &[1i64, 2, 3],
+        DateColumn::NaiveTicks(&seconds, TimeUnit::Second),
+        None,
+        &RfmOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(rows_of(&err), vec![1, 2]);
+    let err = rfm_summary(
+        &[1i64, 2],
+        DateColumn::NaiveTicks(&[0, i64::MIN], TimeUnit::Microsecond),
+        None,
+        &RfmOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(rows_of(&err), vec![1]);
+    assert_eq!(TimeUnit::parse("D").unwrap_err().kind(), "InvalidParameter");
 }
 
 #[test]

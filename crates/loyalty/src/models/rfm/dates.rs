@@ -49,8 +49,84 @@ pub enum DateColumn<'a> {
     /// time, the layout of numpy `datetime64[ns]`. `i64::MIN` (NaT) is a
     /// missing date.
     NaiveNanos(&'a [i64]),
+    /// Zone-aware instants as ticks of a [`TimeUnit`] since
+    /// 1970-01-01T00:00:00Z (pandas 2 and later keep tz-aware columns in
+    /// seconds, milliseconds, microseconds or nanoseconds). `i64::MIN` (NaT)
+    /// is a missing date.
+    UnixTicks(&'a [i64], TimeUnit),
+    /// Naive date-times as ticks of a [`TimeUnit`] since 1970-01-01T00:00:00
+    /// wall-clock time, the layout of numpy `datetime64[s|ms|us|ns]`.
+    /// `i64::MIN` (NaT) is a missing date.
+    NaiveTicks(&'a [i64], TimeUnit),
     /// Naive civil days since 1970-01-01.
     DayNumbers(&'a [i64]),
+    /// Text dates stored as distinct texts and one code per row, the layout
+    /// of Arrow dictionary arrays and pandas categoricals: row `i` is
+    /// `dictionary[codes[i]]`. Each text is parsed once.
+    Dictionary {
+        /// Distinct date texts, parsed as [`DateColumn::Text`].
+        dictionary: &'a [&'a str],
+        /// Index into `dictionary` of each row.
+        codes: &'a [u32],
+    },
+}
+
+/// Resolution of integer timestamps, the units of numpy `datetime64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    /// Seconds (`datetime64[s]`).
+    Second,
+    /// Milliseconds (`datetime64[ms]`).
+    Millisecond,
+    /// Microseconds (`datetime64[us]`, the default of pandas 3).
+    Microsecond,
+    /// Nanoseconds (`datetime64[ns]`).
+    Nanosecond,
+}
+
+impl TimeUnit {
+    /// Parses numpy's unit code: `"s"`, `"ms"`, `"us"` or `"ns"`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for any other text.
+    pub fn parse(code: &str) -> Result<TimeUnit> {
+        match code {
+            "s" => Ok(TimeUnit::Second),
+            "ms" => Ok(TimeUnit::Millisecond),
+            "us" => Ok(TimeUnit::Microsecond),
+            "ns" => Ok(TimeUnit::Nanosecond),
+            other => Err(Error::invalid_parameter(
+                "time unit",
+                format!("{other:?}"),
+                "\"s\", \"ms\", \"us\" or \"ns\" (convert coarser datetime64 units to one of them)",
+            )),
+        }
+    }
+
+    /// Civil day (in the ticks' own frame) of each tick count. The divisor
+    /// is a constant in each arm, which the compiler turns into a
+    /// multiplication.
+    fn days(self, ticks: &[i64]) -> Vec<i64> {
+        fn floor<const PER_DAY: i64>(ticks: &[i64]) -> Vec<i64> {
+            ticks.iter().map(|n| n.div_euclid(PER_DAY)).collect()
+        }
+        match self {
+            TimeUnit::Second => floor::<SECONDS_PER_DAY>(ticks),
+            TimeUnit::Millisecond => floor::<86_400_000>(ticks),
+            TimeUnit::Microsecond => floor::<86_400_000_000>(ticks),
+            TimeUnit::Nanosecond => floor::<NANOS_PER_DAY>(ticks),
+        }
+    }
+
+    /// Whole seconds of a tick count, rounded down.
+    fn seconds(self, ticks: i64) -> i64 {
+        match self {
+            TimeUnit::Second => ticks,
+            TimeUnit::Millisecond => ticks.div_euclid(1_000),
+            TimeUnit::Microsecond => ticks.div_euclid(1_000_000),
+            TimeUnit::Nanosecond => ticks.div_euclid(1_000_000_000),
+        }
+    }
 }
 
 impl DateColumn<'_> {
@@ -65,6 +141,8 @@ impl DateColumn<'_> {
             DateColumn::UnixNanos(v) | DateColumn::NaiveNanos(v) | DateColumn::DayNumbers(v) => {
                 v.len()
             }
+            DateColumn::UnixTicks(v, _) | DateColumn::NaiveTicks(v, _) => v.len(),
+            DateColumn::Dictionary { codes, .. } => codes.len(),
         }
     }
 
@@ -201,29 +279,64 @@ pub(crate) fn day_numbers(column: DateColumn<'_>, settings: &DateSettings) -> Re
         }
         DateColumn::DateTimes(values) => Ok(values.iter().map(|dt| civil_day(dt.date())).collect()),
         DateColumn::Dates(values) => Ok(values.iter().map(|&d| civil_day(d)).collect()),
-        DateColumn::UnixNanos(values) => {
+        DateColumn::UnixNanos(values) => day_numbers(
+            DateColumn::UnixTicks(values, TimeUnit::Nanosecond),
+            settings,
+        ),
+        DateColumn::NaiveNanos(values) => day_numbers(
+            DateColumn::NaiveTicks(values, TimeUnit::Nanosecond),
+            settings,
+        ),
+        DateColumn::UnixTicks(values, unit) => {
             check_not_missing(values)?;
             let tz = require_tz(settings, || {
                 values
                     .first()
-                    .map(|n| format!("{n} ns since 1970-01-01T00:00Z"))
+                    .map(|n| format!("{n} {unit:?}s since 1970-01-01T00:00Z"))
             })?;
+            let utc_days = check_day_range(values, unit, unit.days(values))?;
             if *tz == TimeZone::UTC {
-                return Ok(values.iter().map(|n| n.div_euclid(NANOS_PER_DAY)).collect());
+                return Ok(utc_days);
             }
             Ok(values
                 .iter()
-                .map(|&n| {
-                    let second = n.div_euclid(1_000_000_000);
-                    // Every i64 second count of nanoseconds is inside jiff's range.
-                    let ts = Timestamp::from_second(second).unwrap_or(Timestamp::UNIX_EPOCH);
-                    aware_day(ts, tz)
+                .zip(&utc_days)
+                .map(|(&n, &utc_day)| {
+                    // jiff's range ends a few hours before 10000-01-01 UTC,
+                    // so the UTC day is used for those last hours.
+                    Timestamp::from_second(unit.seconds(n)).map_or(utc_day, |ts| aware_day(ts, tz))
                 })
                 .collect())
         }
-        DateColumn::NaiveNanos(values) => {
+        DateColumn::NaiveTicks(values, unit) => {
             check_not_missing(values)?;
-            Ok(values.iter().map(|n| n.div_euclid(NANOS_PER_DAY)).collect())
+            check_day_range(values, unit, unit.days(values))
+        }
+        DateColumn::Dictionary { dictionary, codes } => {
+            let outside: Vec<usize> = (0..codes.len())
+                .filter(|&i| codes[i] as usize >= dictionary.len())
+                .collect();
+            if let Some(&first) = outside.first() {
+                return Err(Error::invalid_rows(
+                    "dates",
+                    format!(
+                        "dictionary codes must be below its {} entries, but row {first} has code {}",
+                        dictionary.len(),
+                        codes[first]
+                    ),
+                    &outside,
+                    "pass a code for every row that indexes the dictionary",
+                ));
+            }
+            match text_days(dictionary, settings) {
+                Ok(days) => Ok(codes.iter().map(|&c| days[c as usize]).collect()),
+                // Errors name dictionary entries; the rows' texts, expanded,
+                // give the same error naming rows.
+                Err(_) => {
+                    let texts: Vec<&str> = codes.iter().map(|&c| dictionary[c as usize]).collect();
+                    text_days(&texts, settings)
+                }
+            }
         }
         DateColumn::DayNumbers(values) => {
             let out_of_range: Vec<usize> = values
@@ -383,18 +496,105 @@ fn text_days(texts: &[&str], settings: &DateSettings) -> Result<Vec<i64>> {
 /// Day numbers of a column whose every row is a naive date. Returns `None`
 /// at the first row that is not, so that the full parser reports it.
 fn plain_text_days(texts: &[&str], settings: &DateSettings) -> Option<Vec<i64>> {
+    let parse = |text: &str| match &settings.format {
+        Some(format) => parse_with_format(text, format),
+        None => parse_default(text),
+    };
     let mut days = Vec::with_capacity(texts.len());
-    for text in texts {
-        let parsed = match &settings.format {
-            Some(format) => parse_with_format(text, format),
-            None => parse_default(text),
+    let mut cache = DayCache::new();
+    for (row, &text) in texts.iter().enumerate() {
+        let key = cache.as_ref().and_then(|_| short_key(text));
+        if let Some(day) = key.and_then(|k| cache.as_mut()?.get(k)) {
+            days.push(day);
+            continue;
+        }
+        let Ok(Parsed::Naive(day)) = parse(text) else {
+            return None;
         };
-        match parsed {
-            Ok(Parsed::Naive(day)) => days.push(day),
-            _ => return None,
+        days.push(day);
+        if let (Some(c), Some(key)) = (cache.as_mut(), key) {
+            c.insert(key, day);
+        }
+        // Most texts new: timestamps to the second, which do not repeat.
+        if row + 1 == DayCache::PROBE
+            && cache
+                .as_ref()
+                .is_some_and(|c| c.misses > DayCache::PROBE / 2)
+        {
+            cache = None;
         }
     }
     Some(days)
+}
+
+/// Days of recently parsed texts. Logs repeat their dates (the 69,659 rows
+/// of the CDNOW master log hold 546 distinct ones), and a lookup here costs
+/// a fraction of a parse. Direct-mapped: each text has one slot, and a new
+/// text takes over the slot of an old one.
+struct DayCache {
+    keys: Vec<u128>,
+    days: Vec<i64>,
+    misses: usize,
+}
+
+impl DayCache {
+    const SLOTS_LOG2: u32 = 12;
+    /// Rows after which a cache that mostly misses is dropped.
+    const PROBE: usize = 4096;
+
+    fn new() -> Option<DayCache> {
+        Some(DayCache {
+            // Key 0 is no text's key: `short_key` stores the length in it.
+            keys: vec![0; 1 << Self::SLOTS_LOG2],
+            days: vec![0; 1 << Self::SLOTS_LOG2],
+            misses: 0,
+        })
+    }
+
+    fn slot(key: u128) -> usize {
+        let folded = (key as u64) ^ ((key >> 64) as u64);
+        (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::SLOTS_LOG2)) as usize
+    }
+
+    fn get(&mut self, key: u128) -> Option<i64> {
+        let slot = Self::slot(key);
+        if self.keys[slot] == key {
+            Some(self.days[slot])
+        } else {
+            self.misses += 1;
+            None
+        }
+    }
+
+    fn insert(&mut self, key: u128, day: i64) {
+        let slot = Self::slot(key);
+        self.keys[slot] = key;
+        self.days[slot] = day;
+    }
+}
+
+/// Packs a text of at most 15 bytes and its length into one integer, so that a cache compares keys without a call to `memcmp`. `None`
+/// for longer texts, which are parsed every time.
+fn short_key(text: &str) -> Option<u128> {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let length = (n as u128 + 1) << 120;
+    match n {
+        // Two loads: bytes 0..8, and bytes 8..n taken from the last eight
+        // bytes, shifted down past the ones already read.
+        8..=15 => {
+            let head = u64::from_le_bytes(bytes[..8].try_into().ok()?);
+            let last = u64::from_le_bytes(bytes[n - 8..].try_into().ok()?);
+            let rest = last.checked_shr(8 * (16 - n as u32)).unwrap_or(0);
+            Some(u128::from(head) | (u128::from(rest) << 64) | length)
+        }
+        0..=7 => {
+            let mut packed = [0u8; 8];
+            packed[..n].copy_from_slice(bytes);
+            Some(u128::from(u64::from_le_bytes(packed)) | length)
+        }
+        _ => None,
+    }
 }
 
 fn require_tz(
@@ -414,6 +614,10 @@ fn require_tz(
 }
 
 fn check_not_missing(values: &[i64]) -> Result<()> {
+    // One vectorised pass; the rows are looked for only when a date is missing.
+    if !values.iter().fold(false, |any, &n| any | (n == i64::MIN)) {
+        return Ok(());
+    }
     let missing: Vec<usize> = values
         .iter()
         .enumerate()
@@ -430,6 +634,29 @@ fn check_not_missing(values: &[i64]) -> Result<()> {
             "drop or fill the rows without a date",
         ))
     }
+}
+
+/// Rejects tick counts outside years 1 to 9999, naming the rows;
+/// nanoseconds (years 1677 to 2262) always pass.
+fn check_day_range(ticks: &[i64], unit: TimeUnit, days: Vec<i64>) -> Result<Vec<i64>> {
+    let (low, high) = days
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(l, h), &d| (l.min(d), h.max(d)));
+    if low >= MIN_DAY && high <= MAX_DAY {
+        return Ok(days);
+    }
+    let bad: Vec<usize> = (0..days.len())
+        .filter(|&i| !(MIN_DAY..=MAX_DAY).contains(&days[i]))
+        .collect();
+    Err(Error::invalid_rows(
+        "dates",
+        format!(
+            "timestamps must fall in years 1 to 9999, e.g. {} {unit:?}s since 1970-01-01",
+            ticks[bad[0]]
+        ),
+        &bad,
+        "drop or correct the out-of-range dates",
+    ))
 }
 
 fn civil_day(date: civil::Date) -> i64 {
@@ -562,6 +789,68 @@ mod tests {
         match parse_default(text).unwrap() {
             Parsed::Naive(d) => d,
             Parsed::Aware(ts) => panic!("{text} parsed as aware {ts}"),
+        }
+    }
+
+    #[test]
+    fn short_keys_tell_texts_apart() {
+        let texts = [
+            "",
+            "1",
+            "11",
+            "aaaaaaaa",
+            "aaaaaaaaa",
+            "aaaaaaaaaaaaaaa",
+            "aaaaaaaaaaaaaab",
+            "20240101",
+            "2024010",
+            "202401011",
+            "2024-01-01",
+            "2024-01-01 ",
+            "2024/01/01",
+            "2024-01-01T00",
+            "2024-01-01T00:0",
+            "baaaaaaaaaaaaaa",
+            "aaaaaaaab",
+            "aaaaaaaac",
+            "2024-01-02",
+            "aaaaaaaabaaaaaa",
+            "aaaaaaaacaaaaaa",
+        ];
+        let keys: Vec<u128> = texts.iter().map(|t| short_key(t).unwrap()).collect();
+        for i in 0..keys.len() {
+            for j in 0..i {
+                assert_ne!(keys[i], keys[j], "{:?} and {:?}", texts[i], texts[j]);
+            }
+            assert_ne!(keys[i], 0, "0 marks an empty cache slot");
+        }
+        assert_eq!(short_key("2024-01-01T00:00"), None);
+    }
+
+    #[test]
+    fn cached_days_equal_parsed_days() {
+        // Repeated dates hit the cache, slot collisions replace entries, and
+        // a column of mostly new texts drops the cache after the probe.
+        let settings = DateSettings::new(None, None).unwrap();
+        let mut texts: Vec<String> = (0..3000)
+            .map(|i| {
+                let day = 10_000 + (i * 7919) % 900;
+                let (y, m, d) = super::super::period::civil_from_days(day);
+                if i % 3 == 0 {
+                    format!("{y:04}{m:02}{d:02}")
+                } else {
+                    format!("{y:04}-{m:02}-{d:02}")
+                }
+            })
+            .collect();
+        texts.extend((0..6000).map(|i| {
+            let (y, m, d) = super::super::period::civil_from_days(i);
+            format!("{y:04}-{m:02}-{d:02}T00:00:{:02}", i % 60)
+        }));
+        let borrowed: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let days = text_days(&borrowed, &settings).unwrap();
+        for (text, day) in borrowed.iter().zip(&days) {
+            assert_eq!(*day, naive(text), "{text}");
         }
     }
 

@@ -1,0 +1,206 @@
+//! [`CustomerGroups`]: the rows of a transaction log grouped by customer, in
+//! ascending id order.
+//!
+//! Logs exported from order systems usually come sorted by customer (the
+//! CDNOW master log does). Their rows are grouped where they lie: a customer
+//! is a range of rows, found in one pass of comparisons. Any other order is
+//! grouped by interning the ids in a hash map and a counting sort of row
+//! numbers by id rank. Both paths list each customer's rows in input order.
+
+use std::hash::Hash;
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+
+/// Row numbers of a transaction log grouped by customer.
+pub(super) struct CustomerGroups {
+    /// Customer `c` owns positions `starts[c]..starts[c + 1]`.
+    starts: Vec<usize>,
+    /// Row at each position; `None` when position and row coincide (a log
+    /// sorted by customer).
+    order: Option<Vec<usize>>,
+}
+
+impl CustomerGroups {
+    /// Groups the rows of `customer_ids`.
+    pub(super) fn new<K: Ord + Hash + Eq>(customer_ids: &[K]) -> Self {
+        match ascending_runs(customer_ids) {
+            Some(starts) => CustomerGroups {
+                starts,
+                order: None,
+            },
+            None => counting_sort(customer_ids),
+        }
+    }
+
+    /// Number of customers.
+    pub(super) fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// First row of customer `c`, whose id is the customer's id.
+    pub(super) fn first_row(&self, c: usize) -> usize {
+        match &self.order {
+            None => self.starts[c],
+            Some(order) => order[self.starts[c]],
+        }
+    }
+
+    /// Rows of customer `c`, in input order.
+    pub(super) fn rows(&self, c: usize) -> Rows<'_> {
+        let range = self.starts[c]..self.starts[c + 1];
+        match &self.order {
+            None => Rows::Range(range),
+            Some(order) => Rows::Listed(order[range].iter()),
+        }
+    }
+}
+
+/// Iterator over one customer's rows.
+pub(super) enum Rows<'a> {
+    Range(Range<usize>),
+    Listed(std::slice::Iter<'a, usize>),
+}
+
+impl Iterator for Rows<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Rows::Range(range) => range.next(),
+            Rows::Listed(rows) => rows.next().copied(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Rows::Range(range) => range.size_hint(),
+            Rows::Listed(rows) => rows.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Rows<'_> {}
+
+/// Number of runs of equal ids when the runs are in strictly ascending id
+/// order (a log sorted by customer); `None` otherwise.
+pub(super) fn count_ascending_runs<K: Ord>(customer_ids: &[K]) -> Option<usize> {
+    // Customer changes fall at random rows, so the pass counts without
+    // branching on the comparison: a mispredicted branch per change would
+    // cost more than the rest of the pass.
+    let mut runs = usize::from(!customer_ids.is_empty());
+    let mut descending = false;
+    for pair in customer_ids.windows(2) {
+        runs += usize::from(pair[1] > pair[0]);
+        descending |= pair[1] < pair[0];
+    }
+    (!descending).then_some(runs)
+}
+
+/// Start of each run of equal ids and the end of the last, when the runs are
+/// in strictly ascending id order; `None` otherwise.
+fn ascending_runs<K: Ord>(customer_ids: &[K]) -> Option<Vec<usize>> {
+    let runs = count_ascending_runs(customer_ids)?;
+    let mut starts = vec![0; runs + 1];
+    let mut k = 1;
+    // Written without a branch, as in `count_ascending_runs`.
+    for (i, pair) in customer_ids.windows(2).enumerate() {
+        starts[k] = i + 1;
+        k += usize::from(pair[1] != pair[0]);
+    }
+    starts[runs] = customer_ids.len();
+    Some(starts)
+}
+
+/// Groups rows in any order: ids are interned to codes in first-seen order,
+/// ranked, and the row numbers counting-sorted by rank. Codes are `u32`, so a
+/// log holds at most 2^32 distinct customers.
+fn counting_sort<K: Ord + Hash + Eq>(customer_ids: &[K]) -> CustomerGroups {
+    let mut codes: Vec<u32> = Vec::with_capacity(customer_ids.len());
+    let mut seen: FxHashMap<&K, u32> = FxHashMap::default();
+    seen.reserve(customer_ids.len().min(1 << 20));
+    let mut distinct: Vec<&K> = Vec::new();
+    let mut previous: Option<(&K, u32)> = None;
+    for id in customer_ids {
+        // Runs of one customer repeat the previous id and skip the lookup.
+        let code = match previous {
+            Some((last, code)) if last == id => code,
+            _ => {
+                let next = distinct.len() as u32;
+                let code = *seen.entry(id).or_insert_with(|| {
+                    distinct.push(id);
+                    next
+                });
+                previous = Some((id, code));
+                code
+            }
+        };
+        codes.push(code);
+    }
+    drop(seen);
+
+    let n_customers = distinct.len();
+    let mut by_id: Vec<u32> = (0..n_customers as u32).collect();
+    by_id.sort_unstable_by(|&a, &b| distinct[a as usize].cmp(distinct[b as usize]));
+    let mut rank = vec![0u32; n_customers];
+    for (position, &code) in by_id.iter().enumerate() {
+        rank[code as usize] = position as u32;
+    }
+
+    let mut starts = vec![0usize; n_customers + 1];
+    for &code in &codes {
+        starts[rank[code as usize] as usize + 1] += 1;
+    }
+    for i in 0..n_customers {
+        starts[i + 1] += starts[i];
+    }
+    let mut cursor = starts.clone();
+    let mut order = vec![0usize; codes.len()];
+    for (row, &code) in codes.iter().enumerate() {
+        let r = rank[code as usize] as usize;
+        order[cursor[r]] = row;
+        cursor[r] += 1;
+    }
+    CustomerGroups {
+        starts,
+        order: Some(order),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn groups_of<K: Ord + Hash + Eq>(ids: &[K]) -> Vec<Vec<usize>> {
+        let groups = CustomerGroups::new(ids);
+        (0..groups.len())
+            .map(|c| groups.rows(c).collect())
+            .collect()
+    }
+
+    #[test]
+    fn sorted_log_is_grouped_in_place() {
+        let ids = [1, 1, 2, 5, 5, 5];
+        let groups = CustomerGroups::new(&ids);
+        assert!(groups.order.is_none());
+        assert_eq!(groups_of(&ids), vec![vec![0, 1], vec![2], vec![3, 4, 5]]);
+        assert_eq!(groups.first_row(2), 3);
+    }
+
+    #[test]
+    fn unsorted_log_is_grouped_by_id_keeping_row_order() {
+        let ids = ["b", "a", "c", "a", "b"];
+        let groups = CustomerGroups::new(&ids);
+        assert!(groups.order.is_some());
+        assert_eq!(groups_of(&ids), vec![vec![1, 3], vec![0, 4], vec![2]]);
+        assert_eq!(ids[groups.first_row(0)], "a");
+        assert_eq!(ids[groups.first_row(2)], "c");
+    }
+
+    #[test]
+    fn runs_of_one_id_apart_are_one_customer() {
+        // Id 1 reappears after id 2: not sorted, so the counting sort joins them.
+        assert_eq!(groups_of(&[1, 1, 2, 1]), vec![vec![0, 1, 3], vec![2]]);
+    }
+}
