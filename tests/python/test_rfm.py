@@ -129,6 +129,12 @@ def test_input_types_agree():
         [dt.datetime.fromisoformat(d) for d in dates],
         [dt.date.fromisoformat(d[:10]) for d in dates],
         pd.Series(dates, dtype="string"),
+        # pandas keeps datetime64 columns in any of four units.
+        pd.Series(pd.to_datetime(dates)).astype("datetime64[us]"),
+        pd.Series(pd.to_datetime(dates)).astype("datetime64[ms]"),
+        pd.Series(pd.to_datetime(dates)).astype("datetime64[s]"),
+        pd.Index(pd.to_datetime(dates)).as_unit("us"),
+        np.array(dates, dtype="datetime64[us]"),
     ]
     for variant in variants:
         got = loyalty.rfm_summary(ids, variant, observation_end="2024-02-29", period="D")
@@ -146,6 +152,28 @@ def test_tz_aware_series_floor_in_declared_zone():
     assert utc.loc[1, "recency"] == 2.0
     assert tokyo.loc[1, "recency"] == 3.0
     pd.testing.assert_frame_equal(own_zone, tokyo)
+
+
+def test_tz_aware_series_of_every_unit_agree():
+    stamps = pd.Series(pd.to_datetime(["2024-01-01T12:00:00Z", "2024-01-03T23:30:00Z"]))
+    expected = loyalty.rfm_summary(
+        [1, 1], stamps.dt.as_unit("ns"), observation_end="2024-01-31", period="D", tz="Asia/Tokyo"
+    )
+    for unit in ("s", "ms", "us"):
+        got = loyalty.rfm_summary(
+            [1, 1], stamps.dt.as_unit(unit), observation_end="2024-01-31", period="D", tz="Asia/Tokyo"
+        )
+        pd.testing.assert_frame_equal(got, expected)
+    assert expected.loc[1, "recency"] == 3.0
+
+
+def test_day_resolution_and_missing_timestamps():
+    days = np.array(["2024-01-01", "2024-01-05"], dtype="datetime64[D]")
+    frame = loyalty.rfm_summary([1, 1], days, observation_end="2024-01-31", period="D")
+    assert frame.loc[1, "recency"] == 4.0
+    with_nat = pd.Series(pd.to_datetime(["2024-01-01", None])).astype("datetime64[us]")
+    with pytest.raises(loyalty.InvalidDataError, match=r"NaT.*rows \[1\]|rows \[1\].*NaT"):
+        loyalty.rfm_summary([1, 2], with_nat, observation_end="2024-01-31")
 
 
 def test_mixed_aware_and_naive_raises():
@@ -200,6 +228,47 @@ def test_bad_rows_raise_naming_rows():
         loyalty.rfm_summary(["a", None, "b"], dates, observation_end="2024-03-31")
     with pytest.raises(ValueError):
         loyalty.rfm_summary(ids, dates, observation_end="2024-03-31", period="7D")
+
+
+def test_object_columns_agree_with_text():
+    # Text columns are read as str objects, coded by identity; these cases
+    # exercise shared objects, equal texts in distinct objects, columns of
+    # mostly distinct texts (which go back to joined text) and non-str cells.
+    rng = np.random.default_rng(7)
+    days = rng.integers(0, 400, 6000)
+    texts = [str(np.datetime64("2023-01-01") + int(d)) for d in days]
+    ids = rng.integers(0, 300, 6000)
+    expected = loyalty.rfm_summary(ids, np.array(texts), observation_end="2024-03-31", period="W")
+    shared = pd.Series(texts).map({t: t for t in set(texts)})
+    stamps = [f"{t}T{i % 24:02d}:{i % 60:02d}:00" for i, t in enumerate(texts)]
+    variants = {
+        "shared objects": shared.astype(object),
+        "distinct objects": pd.Series([t[:4] + t[4:] for t in texts], dtype=object),
+        "string dtype": pd.Series(texts, dtype="string"),
+        "numpy objects": np.array(texts, dtype=object),
+        "distinct timestamps": pd.Series(stamps, dtype=object),
+    }
+    for name, column in variants.items():
+        got = loyalty.rfm_summary(ids, column, observation_end="2024-03-31", period="W")
+        pd.testing.assert_frame_equal(got, expected, obj=name)
+
+
+def test_object_column_errors_name_rows():
+    ids = [1, 1, 2, 2]
+    bad = pd.Series(["2024-01-01", "2024-13-01", "2024-01-01", "2024-02-01"], dtype=object)
+    with pytest.raises(loyalty.ParseError, match=r"dates\[1\].*2024-13-01"):
+        loyalty.rfm_summary(ids, bad, observation_end="2024-03-31")
+    newline = pd.Series(["2024-01-01", "2024-01-01", "2024-01\n-02", "2024-01-03"], dtype=object)
+    with pytest.raises(loyalty.ParseError, match=r"dates\[2\]"):
+        loyalty.rfm_summary(ids, newline, observation_end="2024-03-31")
+    missing = pd.Series(["2024-01-01", None, "2024-01-01", "2024-02-01"], dtype=object)
+    with pytest.raises(loyalty.ParseError, match=r"dates\[1\]"):
+        loyalty.rfm_summary(ids, missing, observation_end="2024-03-31")
+    surrogate = pd.Series(["2024-01-01", "2024-01-0\ud800", "2024-01-01", "2024-02-01"], dtype=object)
+    with pytest.raises(loyalty.ParseError, match=r"dates\[1\].*Unicode"):
+        loyalty.rfm_summary(ids, surrogate, observation_end="2024-03-31")
+    with pytest.raises(loyalty.ParseError, match=r"dates\[1\].*Unicode"):
+        loyalty.rfm_summary(ids, surrogate.tolist(), observation_end="2024-03-31")
 
 
 def test_master_log_summary_is_sane():

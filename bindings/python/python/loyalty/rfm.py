@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import _loyalty
-from .errors import InvalidDataError
+from .errors import InvalidDataError, ParseError
 
 __all__ = ["rfm_summary"]
 
@@ -61,48 +61,76 @@ def _codes(customer_ids: Any) -> Tuple[np.ndarray, Any]:
 
 
 def _dates(dates: Any, tz: Optional[str]) -> Tuple[Any, str, Optional[str]]:
-    """Return (dates, kind, tz) for the core: int64 nanoseconds or text.
+    """Return (dates, kind, tz) for the core: int64 ticks, an object array or
+    text.
 
-    A tz-aware pandas column is passed as UTC nanoseconds; without ``tz`` its
+    A tz-aware pandas column is passed as UTC ticks; without ``tz`` its
     own zone is the declared zone.
     """
     if isinstance(dates, (pd.Series, pd.Index)):
         dtype = dates.dtype
-        if isinstance(dtype, pd.DatetimeTZDtype) or (
-            isinstance(dtype, np.dtype) and dtype.kind == "M"
-        ):
+        if isinstance(dtype, np.dtype) and dtype.kind == "M":
+            # Naive datetime64: a view of the int64 ticks, no copy.
+            return _ticks(dates.to_numpy(), "naive", tz)
+        if isinstance(dtype, pd.DatetimeTZDtype):
             index = pd.DatetimeIndex(dates)
-            if getattr(index, "unit", "ns") != "ns":
-                index = index.as_unit("ns")
-            if index.tz is not None:
-                return np.ascontiguousarray(index.asi8), "utc_ns", tz or str(index.tz)
-            return np.ascontiguousarray(index.asi8), "naive_ns", tz
+            stamps = index.tz_convert("UTC").tz_localize(None).to_numpy()
+            return _ticks(stamps, "utc", tz or str(index.tz))
         values = dates.to_numpy(dtype=object)
     else:
         values = np.asarray(dates)
         if values.dtype.kind == "M":
-            nanos = values.astype("datetime64[ns]").view(np.int64).reshape(-1)
-            return np.ascontiguousarray(nanos), "naive_ns", tz
+            return _ticks(values.reshape(-1), "naive", tz)
         values = values.reshape(-1)
+    if values.dtype.kind == "O":
+        # The core reads str objects in place; `_object_texts` is the way
+        # back when it cannot.
+        return np.ascontiguousarray(values), "objects", tz
+    return (*_object_texts(values), tz)
+
+
+def _object_texts(values: np.ndarray) -> Tuple[Any, str]:
+    """Return the dates of an array as joined text (see `_text`), converting
+    date objects and missing values that are not str."""
     if values.dtype.kind in "US":
-        texts = values.astype(str).tolist()
-    else:
-        texts = values.tolist()
-        try:
-            return (*_text(texts), tz)
-        except TypeError:
-            # Not all str: convert date objects and missing values one by one.
-            texts = [_date_text(v) for v in texts]
-    return (*_text(texts), tz)
+        return _text(values.astype(str).tolist())
+    texts = values.tolist()
+    try:
+        return _text(texts)
+    except TypeError:
+        # Not all str: convert date objects and missing values one by one.
+        return _text([_date_text(v) for v in texts])
+
+
+def _ticks(stamps: np.ndarray, zone: str, tz: Optional[str]) -> Tuple[Any, str, Optional[str]]:
+    """Return a datetime64 array as int64 ticks with its kind, e.g.
+    ``"naive_us"``; units coarser than seconds become seconds."""
+    unit = np.datetime_data(stamps.dtype)[0]
+    if unit not in ("s", "ms", "us", "ns"):
+        stamps, unit = stamps.astype("datetime64[s]"), "s"
+    return np.ascontiguousarray(stamps.view(np.int64)), f"{zone}_{unit}", tz
 
 
 def _text(texts: list) -> Tuple[Any, str]:
-    """Join text dates by newlines (one conversion for the core) unless a
-    date contains a newline."""
-    joined = "\n".join(texts)
-    if joined.count("\n") == max(len(texts) - 1, 0) and texts:
-        return joined, "joined"
-    return texts, "text"
+    """Join text dates by newlines: one conversion for the core instead of
+    one per date. The list is kept for the core to fall back on when a date
+    contains a newline."""
+    if not texts:
+        return texts, "text"
+    return ("\n".join(texts), texts), "joined"
+
+
+def _check_encodable(texts: list) -> None:
+    """Raise ParseError naming the first date that is not valid Unicode
+    (a lone surrogate), which the core cannot receive."""
+    for row, text in enumerate(texts):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise ParseError(
+                f"cannot parse dates[{row}] = {text!r}: not valid Unicode ({err.reason}); "
+                "fix or drop the date"
+            ) from None
 
 
 def _date_text(value: Any) -> str:
@@ -195,24 +223,45 @@ def rfm_summary(
         values = np.ascontiguousarray(np.asarray(values, dtype=np.float64).reshape(-1))
     if isinstance(period, (int, float, np.integer, np.floating)) and not isinstance(period, bool):
         period = repr(float(period))
-    result = _loyalty.rfm_summary_codes(
-        codes,
-        date_values,
-        values,
-        date_kind=kind,
-        observation_end=_moment(observation_end),
-        period=str(period),
-        calibration_end=_moment(calibration_end),
-        tz=tz,
-        date_format=date_format,
-    )
+
+    def summarise(date_values: Any, kind: str) -> Optional[dict]:
+        return _loyalty.rfm_summary_codes(
+            codes,
+            date_values,
+            values,
+            date_kind=kind,
+            observation_end=_moment(observation_end),
+            period=str(period),
+            calibration_end=_moment(calibration_end),
+            tz=tz,
+            date_format=date_format,
+        )
+
+    result = None
+    if kind == "objects":
+        result = summarise(date_values, "objects")
+        if result is None:
+            # Not all str, or few shared objects: pass the dates as text.
+            date_values, kind = _object_texts(date_values)
+    if kind == "joined":
+        joined, texts = date_values
+        if not joined.isascii():
+            _check_encodable(texts)
+        result = summarise(joined, "joined")
+        if result is None:
+            # The core split the text into more dates than rows: a date
+            # contains a newline. The list keeps the dates apart.
+            result = summarise(texts, "text")
+    elif result is None:
+        result = summarise(date_values, kind)
     ids = result.pop("customer_id")
     if uniques is not None:
         ids = np.asarray(uniques)[ids]
     index = pd.Index(ids, name="customer_id")
     result.pop("period")
     duration = result.pop("duration_holdout", None)
-    frame = pd.DataFrame(result, index=index)
+    # No other object refers to the new arrays, so the frame may keep them.
+    frame = pd.DataFrame(result, index=index, copy=False)
     if duration is not None:
         frame["duration_holdout"] = float(duration)
     return frame
