@@ -43,6 +43,11 @@ def timings_ms(function, repeats: int) -> tuple:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument(
+        "--shuffled", action="store_true",
+        help="also time the log with its rows shuffled (seeded), which loyalty "
+        "groups by a counting sort instead of reading it in order",
+    )
     args = parser.parse_args()
 
     log = pd.read_csv(MASTER, sep=r"\s+", dtype={"customer_id": np.int64, "date": str})
@@ -89,6 +94,23 @@ def main() -> None:
         ("datetime64 column", pymc_parsed, loyalty_parsed),
         ("YYYYMMDD text", pymc_text, loyalty_text),
     ]
+    if args.shuffled:
+        shuffled = log.sample(frac=1.0, random_state=1).reset_index(drop=True)
+
+        def pymc_shuffled():
+            return pymc_rfm_summary(
+                shuffled, "customer_id", "datetime", "dollar_value",
+                observation_period_end=END, time_unit="D", time_scaler=7,
+            )
+
+        def loyalty_shuffled():
+            return loyalty.rfm_summary(
+                shuffled["customer_id"], shuffled["datetime"], shuffled["dollar_value"],
+                observation_end=END, period=7,
+            )
+
+        pd.testing.assert_frame_equal(loyalty_shuffled(), loyalty_parsed())
+        rows.append(("shuffled datetime64", pymc_shuffled, loyalty_shuffled))
     header = ("input", "pymc-marketing ms", "loyalty ms", "speed-up")
     print(f"{header[0]:<20}{header[1]:>22}{header[2]:>16}{header[3]:>16}")
     print(f"{'':<20}{'min / median':>22}{'min / median':>16}{'min / median':>16}")

@@ -46,42 +46,20 @@ impl CustomerGroups {
         }
     }
 
-    /// Rows of customer `c`, in input order.
-    pub(super) fn rows(&self, c: usize) -> Rows<'_> {
-        let range = self.starts[c]..self.starts[c + 1];
+    /// Positions of customer `c` in the order of [`Self::gather`].
+    pub(super) fn positions(&self, c: usize) -> Range<usize> {
+        self.starts[c]..self.starts[c + 1]
+    }
+
+    /// Returns `entry(row)` of every row, customer by customer: one pass over
+    /// the grouped rows, each customer's at [`Self::positions`].
+    pub(super) fn gather<T>(&self, entry: impl Fn(usize) -> T) -> Vec<T> {
         match &self.order {
-            None => Rows::Range(range),
-            Some(order) => Rows::Listed(order[range].iter()),
+            None => (0..self.starts[self.len()]).map(entry).collect(),
+            Some(order) => order.iter().map(|&r| entry(r)).collect(),
         }
     }
 }
-
-/// Iterator over one customer's rows.
-pub(super) enum Rows<'a> {
-    Range(Range<usize>),
-    Listed(std::slice::Iter<'a, usize>),
-}
-
-impl Iterator for Rows<'_> {
-    type Item = usize;
-
-    #[inline]
-    fn next(&mut self) -> Option<usize> {
-        match self {
-            Rows::Range(range) => range.next(),
-            Rows::Listed(rows) => rows.next().copied(),
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        match self {
-            Rows::Range(range) => range.size_hint(),
-            Rows::Listed(rows) => rows.size_hint(),
-        }
-    }
-}
-
-impl ExactSizeIterator for Rows<'_> {}
 
 /// Number of runs of equal ids when the runs are in strictly ascending id
 /// order (a log sorted by customer); `None` otherwise.
@@ -141,10 +119,10 @@ fn counting_sort<K: Ord + Hash + Eq>(customer_ids: &[K]) -> CustomerGroups {
     drop(seen);
 
     let n_customers = distinct.len();
-    let mut by_id: Vec<u32> = (0..n_customers as u32).collect();
-    by_id.sort_unstable_by(|&a, &b| distinct[a as usize].cmp(distinct[b as usize]));
+    let mut by_id: Vec<(&K, u32)> = distinct.into_iter().zip(0..).collect();
+    by_id.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut rank = vec![0u32; n_customers];
-    for (position, &code) in by_id.iter().enumerate() {
+    for (position, &(_, code)) in by_id.iter().enumerate() {
         rank[code as usize] = position as u32;
     }
 
@@ -174,8 +152,9 @@ mod tests {
 
     fn groups_of<K: Ord + Hash + Eq>(ids: &[K]) -> Vec<Vec<usize>> {
         let groups = CustomerGroups::new(ids);
+        let rows = groups.gather(|r| r);
         (0..groups.len())
-            .map(|c| groups.rows(c).collect())
+            .map(|c| rows[groups.positions(c)].to_vec())
             .collect()
     }
 

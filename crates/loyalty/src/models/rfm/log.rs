@@ -63,11 +63,12 @@ impl<K: Ord + Clone> RfmLog<K> {
         let mut periods = Vec::with_capacity(days.len());
         let mut sums = Vec::with_capacity(days.len());
         offsets.push(0);
-        let mut rows = Vec::new();
+        let mut entries = groups.gather(|r| (period.index(days[r]), values.map_or(0.0, |v| v[r])));
         for c in 0..groups.len() {
             ids.push(customer_ids[groups.first_row(c)].clone());
-            period_rows(groups.rows(c), days, values, period, &mut rows);
-            for (p, sum) in period_sums(&rows) {
+            let rows = &mut entries[groups.positions(c)];
+            sort_period_rows(rows);
+            for (p, sum) in period_sums(rows) {
                 periods.push(p);
                 sums.push(sum);
             }
@@ -288,15 +289,13 @@ impl<K: Ord + Clone> RfmLog<K> {
             self.has_values,
             observation,
             calibration,
-        )?;
-        for (i, id) in self.customer_ids.iter().enumerate() {
-            let (periods, values) = self.purchases(i);
-            summary.add(
-                id.clone(),
-                periods.iter().copied().zip(values.iter().copied()),
-            );
+        )?
+        .slots(self.n_customers());
+        for c in 0..self.n_customers() {
+            let (periods, values) = self.purchases(c);
+            summary.add(c, periods.iter().copied().zip(values.iter().copied()));
         }
-        summary.finish()
+        summary.finish_slots(self.customer_ids.clone())
     }
 }
 
@@ -316,10 +315,16 @@ pub(super) fn period_rows(
         Some(values) => out.extend(rows.map(|r| (period.index(days[r]), values[r]))),
         None => out.extend(rows.map(|r| (period.index(days[r]), 0.0))),
     }
+    sort_period_rows(out);
+}
+
+/// Sorts one customer's (period, value) rows by period and then by value,
+/// the order of [`period_rows`].
+pub(super) fn sort_period_rows(rows: &mut [(i64, f64)]) {
     let in_order = |a: &(i64, f64), b: &(i64, f64)| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1));
     // Logs sorted by date are usually in order already.
-    if !out.is_sorted_by(|a, b| in_order(a, b).is_le()) {
-        out.sort_unstable_by(in_order);
+    if !rows.is_sorted_by(|a, b| in_order(a, b).is_le()) {
+        rows.sort_unstable_by(in_order);
     }
 }
 

@@ -71,7 +71,7 @@ pub use summary::{Holdout, RfmSummary};
 use crate::error::{check_not_empty, check_same_len, Error, Result};
 use dates::{day_numbers, moment_day, DateSettings};
 use groups::{count_ascending_runs, CustomerGroups};
-use log::{period_rows, period_sums};
+use log::{period_sums, sort_period_rows};
 use period::civil_from_days;
 use sorted::summarise_sorted;
 use summary::SummaryBuilder;
@@ -177,16 +177,18 @@ where
     }
     let groups = CustomerGroups::new(customer_ids);
     let mut summary =
-        SummaryBuilder::new(period, groups.len(), has_values, observation, calibration)?;
-    let mut rows = Vec::new();
+        SummaryBuilder::new(period, groups.len(), has_values, observation, calibration)?
+            .slots(groups.len());
+    let mut entries = groups.gather(|r| (period.index(days[r]), values.map_or(0.0, |v| v[r])));
     for c in 0..groups.len() {
-        period_rows(groups.rows(c), &days, values, period, &mut rows);
-        summary.add(
-            customer_ids[groups.first_row(c)].clone(),
-            period_sums(&rows),
-        );
+        let rows = &mut entries[groups.positions(c)];
+        sort_period_rows(rows);
+        summary.add(c, period_sums(rows));
     }
-    summary.finish()
+    let ids = (0..groups.len())
+        .map(|c| customer_ids[groups.first_row(c)].clone())
+        .collect();
+    summary.finish_slots(ids)
 }
 
 impl<K: Hash + Eq + Ord + Clone> RfmLog<K> {

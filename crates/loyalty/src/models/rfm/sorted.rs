@@ -73,9 +73,8 @@ pub(super) fn summarise_sorted<K: PartialEq + Clone>(
     for c in (0..n_customers).filter(|&c| disordered[c]) {
         let stop = starts.get(c + 1).copied().unwrap_or(customer_ids.len());
         period_rows(starts[c]..stop, days, values, period, &mut rows);
-        summary.set_unscaled(c, &Tally::of(period_sums(&rows), end));
+        summary.add(c, period_sums(&rows));
     }
-    summary.scale(0..n_customers);
     let ids = starts.iter().map(|&s| customer_ids[s].clone()).collect();
     summary.finish_slots(ids)
 }

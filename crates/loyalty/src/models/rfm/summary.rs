@@ -189,39 +189,15 @@ impl<K> SummaryBuilder<K> {
         self.summary.holdout.is_some()
     }
 
-    /// Adds a customer from the distinct periods of its purchases, ascending,
-    /// each with its summed value.
-    pub(super) fn add(&mut self, id: K, purchases: impl Iterator<Item = (i64, f64)>) {
+    /// Fills slot `c` from the distinct periods of a customer's purchases,
+    /// ascending, each with its summed value.
+    pub(super) fn add(&mut self, c: usize, purchases: impl Iterator<Item = (i64, f64)>) {
         let tally = Tally::of(purchases, self.end);
-        self.push(id, &tally);
+        self.set_unscaled(c, &tally);
     }
 
-    /// Adds a tallied customer. A customer whose first purchase is after the
-    /// calibration end is not in the cohort and is skipped.
-    pub(super) fn push(&mut self, id: K, tally: &Tally) {
-        if tally.first > self.end {
-            return;
-        }
-        let n = self.summary.len();
-        let s = &mut self.summary;
-        s.customer_id.push(id);
-        s.frequency.push(0);
-        s.recency.push(0.0);
-        s.t.push(0.0);
-        if let Some(m) = s.monetary_value.as_mut() {
-            m.push(0.0);
-        }
-        if let Some(h) = s.holdout.as_mut() {
-            h.frequency.push(0);
-            if let Some(m) = h.monetary_value.as_mut() {
-                m.push(0.0);
-            }
-        }
-        self.set(n, tally);
-    }
-
-    /// Starts a summary with `n_customers` slots, filled by [`Self::set`] and
-    /// given their ids by [`Self::finish_slots`].
+    /// Starts a summary with `n_customers` slots, filled by [`Self::add`] or
+    /// [`Self::set_unscaled`] and given their ids by [`Self::finish_slots`].
     pub(super) fn slots(mut self, n_customers: usize) -> Self {
         let s = &mut self.summary;
         s.frequency.resize(n_customers, 0);
@@ -237,12 +213,6 @@ impl<K> SummaryBuilder<K> {
             }
         }
         self
-    }
-
-    /// Writes the columns of the customer in slot `c`.
-    pub(super) fn set(&mut self, c: usize, tally: &Tally) {
-        self.set_unscaled(c, tally);
-        self.scale(c..c + 1);
     }
 
     /// Writes the columns of slot `c` before [`Self::scale`]: times in
@@ -292,13 +262,14 @@ impl<K> SummaryBuilder<K> {
         }
     }
 
-    /// Returns the summary of the slots, with the customer ids in slot order. Slots
-    /// of customers whose first purchase is after the calibration end (a
+    /// Returns the summary of the slots, with the customer ids in slot order.
+    /// Slots of customers whose first purchase is after the calibration end (a
     /// negative `T`) are dropped.
     ///
     /// # Errors
     /// As [`Self::finish`].
     pub(super) fn finish_slots(mut self, customer_id: Vec<K>) -> Result<RfmSummary<K>> {
+        self.scale(0..customer_id.len());
         let s = &mut self.summary;
         s.customer_id = customer_id;
         if s.holdout.is_some() && s.t.iter().any(|&t| t < 0.0) {
