@@ -136,6 +136,28 @@ def test_gamma_gamma_rejects_nonpositive_spend():
         loyalty.GammaGamma().fit([1, 2, 0], [10.0, 0.0, 0.0])
 
 
+def test_bgbb_dert_equals_discounted_sum():
+    # Fader, Hardie & Shang (2010) eq. 14 against the sum it closes, with Beta
+    # functions from math.lgamma: a customer alive at opportunity n + k
+    # transacts there with E[Y] = B(a+x+1, b+n-x)/B(a,b) B(g, d+n+k)/B(g,d) / L.
+    def ln_beta(p, q):
+        return math.lgamma(p) + math.lgamma(q) - math.lgamma(p + q)
+
+    a, b, g, d = 1.204, 0.75, 0.657, 2.783
+    m = loyalty.BetaGeoBetaBinom.from_params(alpha=a, beta=b, gamma=g, delta=d)
+    x, t_x, n = np.array([0, 2, 6]), np.array([0, 4, 6]), np.array([6, 6, 6])
+    ll = m.log_likelihood_individual(x, t_x, n)
+    got = m.dert(x, t_x, n, discount_rate=0.1)
+    for i in range(3):
+        lead = ln_beta(a + x[i] + 1, b + n[i] - x[i]) - ln_beta(a, b) - ln_beta(g, d) - ll[i]
+        expected = sum(
+            math.exp(lead + ln_beta(g, d + n[i] + k)) / 1.1**k for k in range(1, 3000)
+        )
+        assert got[i] == pytest.approx(expected, rel=1e-9)
+    with pytest.raises(InvalidParameterError, match="discount_rate"):
+        m.dert([1], [1], [6], discount_rate=0.0)
+
+
 def test_bgbb_rejects_fractional_periods():
     with pytest.raises(InvalidDataError, match="not an integer"):
         loyalty.BetaGeoBetaBinom().fit([1, 2], [1, 2.5], [6, 6])

@@ -176,6 +176,7 @@ fn models_predict<'py>(
                         "probability_alive" => m.probability_alive(t, a, b, c),
                         "expected_purchases" => m.expected_purchases(t, a, b, c),
                         "log_likelihood" => m.log_likelihood_individual(a, b, c),
+                        "dert" => m.dert(t, a, b, c),
                         _ => Err(unknown()),
                     }
                 }

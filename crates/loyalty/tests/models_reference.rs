@@ -464,3 +464,47 @@ fn pareto_probability_of_n_is_a_distribution() {
         );
     }
 }
+
+#[test]
+fn bgbb_dert_equals_discounted_period_sum() {
+    // Fader, Hardie & Shang (2010) eq. 14 against the sum it closes: the
+    // customer transacts at opportunity n + k when alive then, with
+    // E[Y(n+k) | x, t_x, n] = B(α+x+1, β+n-x)/B(α,β) · B(γ, δ+n+k)/B(γ,δ) / L.
+    // The Beta functions here come from statrs, not from the model.
+    use statrs::function::gamma::ln_gamma;
+    let ln_beta = |a: f64, b: f64| ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b);
+    let (a, b, g, d) = (1.204, 0.75, 0.657, 2.783);
+    let m = BetaGeoBetaBinom::new(a, b, g, d).unwrap();
+    for &(x, t_x, n) in &[
+        (0.0, 0.0, 6.0),
+        (2.0, 4.0, 6.0),
+        (6.0, 6.0, 6.0),
+        (3.0, 11.0, 14.0),
+    ] {
+        let ll = m.log_likelihood_one(x, t_x, n);
+        let in_period = |k: f64| {
+            (ln_beta(a + x + 1.0, b + n - x) - ln_beta(a, b) + ln_beta(g, d + n + k)
+                - ln_beta(g, d)
+                - ll)
+                .exp()
+        };
+        // The per-period terms add up to eq. 13 over the next five periods.
+        let five: f64 = (1..=5).map(|k| in_period(f64::from(k))).sum();
+        close_rel(
+            m.expected_purchases_one(5.0, x, t_x, n),
+            five,
+            1e-10,
+            "E[X(n, n+5)]",
+        );
+        for rate in [0.05, 0.1, 0.5] {
+            let sum: f64 = (1..=3000)
+                .map(|k| in_period(f64::from(k)) / (1.0f64 + rate).powi(k))
+                .sum();
+            close_rel(m.dert_one(rate, x, t_x, n), sum, 1e-9, "DERT");
+        }
+    }
+    let dert = m.dert(0.1, &[0.0, 6.0], &[0.0, 6.0], &[6.0, 6.0]).unwrap();
+    assert!(dert[1] > dert[0]);
+    assert!(m.dert(0.0, &[1.0], &[1.0], &[6.0]).is_err());
+    assert!(m.dert(0.1, &[7.0], &[6.0], &[6.0]).is_err());
+}

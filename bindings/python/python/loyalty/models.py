@@ -406,6 +406,20 @@ class BetaGeoBetaBinom(_Model):
         """Return each pattern's log-likelihood."""
         return self._predict("log_likelihood", 0.0, frequency, recency, T)
 
+    def dert(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *, discount_rate: float) -> Any:
+        """Return each customer's discounted expected residual transactions
+        (Fader, Hardie & Shang 2010, eq. 14): transactions ``k``
+        opportunities after ``T`` count ``(1 + discount_rate) ** -k``.
+
+        Example:
+            >>> import loyalty
+            >>> m = loyalty.BetaGeoBetaBinom.from_params(alpha=1.204, beta=0.75, gamma=0.657, delta=2.783)
+            >>> d = m.dert([0, 6], [0, 6], [6, 6], discount_rate=0.1)
+            >>> bool(d[1] > d[0] > 0)
+            True
+        """
+        return self._predict("dert", discount_rate, frequency, recency, T)
+
 
 class GammaGamma(_Model):
     """Gamma-Gamma spend model (Fader & Hardie 2013 note); lifetimes' ``GammaGammaFitter``,

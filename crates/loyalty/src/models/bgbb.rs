@@ -18,7 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::fit::{extreme_parameter, run_fit, FitOptions, FitReport};
-use super::special::{digamma, ln_beta, ln_gamma, log_sum_exp};
+use super::special::{digamma, hyp2f1_one, ln_beta, ln_gamma, log_sum_exp};
 use crate::error::{check_finite, check_not_empty, check_same_len, Error, Result};
 
 /// A rule over one row `(frequency, recency, T or n_periods)`, true when broken.
@@ -206,6 +206,43 @@ impl BetaGeoBetaBinom {
         validate(x, t_x, n)?;
         Ok((0..x.len())
             .map(|i| self.expected_purchases_one(n_star, x[i], t_x[i], n[i]))
+            .collect())
+    }
+
+    /// Discounted expected residual transactions, without checks (Fader,
+    /// Hardie & Shang 2010, eq. 14): the expected transactions after
+    /// opportunity `n`, those at `n + k` discounted by `(1 + d)^-k`,
+    ///
+    /// `DERT = B(α+x+1, β+n-x)/B(α,β) · B(γ, δ+n+1)/B(γ,δ) / (1+d)
+    ///         · 2F1(1, δ+n+1; γ+δ+n+1; 1/(1+d)) / L(α,β,γ,δ | x, t_x, n)`.
+    pub fn dert_one(&self, d: f64, x: f64, t_x: f64, n: f64) -> f64 {
+        let (a, b, g, dl) = (self.alpha, self.beta, self.gamma, self.delta);
+        let log_lead = ln_beta(a + x + 1.0, b + n - x) - ln_beta(a, b) + ln_beta(g, dl + n + 1.0)
+            - ln_beta(g, dl)
+            - d.ln_1p()
+            - self.log_likelihood_one(x, t_x, n);
+        log_lead.exp() * hyp2f1_one(dl + n + 1.0, g + dl + n + 1.0, 1.0 / (1.0 + d))
+    }
+
+    /// DERT of each customer with discount rate `discount_rate` per
+    /// transaction opportunity; see [`BetaGeoBetaBinom::dert_one`].
+    ///
+    /// # Errors
+    /// As [`validate`], and [`Error::InvalidParameter`] for a rate not > 0
+    /// (undiscounted, the expected residual transactions are infinite when
+    /// `γ <= 1`).
+    pub fn dert(&self, discount_rate: f64, x: &[f64], t_x: &[f64], n: &[f64]) -> Result<Vec<f64>> {
+        if !(discount_rate.is_finite() && discount_rate > 0.0) {
+            return Err(Error::invalid_parameter(
+                "discount_rate",
+                discount_rate,
+                "a finite rate > 0 per transaction opportunity, e.g. 0.1 for 10% a year on \
+                 yearly opportunities",
+            ));
+        }
+        validate(x, t_x, n)?;
+        Ok((0..x.len())
+            .map(|i| self.dert_one(discount_rate, x[i], t_x[i], n[i]))
             .collect())
     }
 

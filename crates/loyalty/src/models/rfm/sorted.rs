@@ -8,11 +8,12 @@
 //! rows; a mispredicted branch on each would cost more than the arithmetic,
 //! so the pass computes both outcomes and selects.
 //!
-//! The pass adds a period's values in row order. That equals the canonical
-//! order of [`period_rows`] (values ascending within a period) unless a
-//! customer's periods or same-period values are out of order; such customers
-//! are flagged and summed again through [`period_rows`], so the result is the
-//! same, to the bit, as the general path's.
+//! The pass adds a period's values in row order. That gives the sum of the
+//! canonical order of [`period_rows`] (values ascending within a period)
+//! unless a customer's periods go backwards or a period's third or later
+//! value is below an earlier one; two values add the same in either order.
+//! Such customers are flagged and summed again through [`period_rows`], so
+//! the result is the same, to the bit, as the general path's.
 
 use super::log::{period_rows, period_sums};
 use super::period::Period;
