@@ -262,13 +262,57 @@ def test_object_column_errors_name_rows():
     with pytest.raises(loyalty.ParseError, match=r"dates\[2\]"):
         loyalty.rfm_summary(ids, newline, observation_end="2024-03-31")
     missing = pd.Series(["2024-01-01", None, "2024-01-01", "2024-02-01"], dtype=object)
-    with pytest.raises(loyalty.ParseError, match=r"dates\[1\]"):
+    with pytest.raises(loyalty.InvalidDataError, match=r"missing.*rows \[1\]"):
         loyalty.rfm_summary(ids, missing, observation_end="2024-03-31")
+    with pytest.raises(loyalty.InvalidDataError, match=r"missing.*rows \[1\]"):
+        loyalty.rfm_summary(ids, missing.astype("string"), observation_end="2024-03-31")
     surrogate = pd.Series(["2024-01-01", "2024-01-0\ud800", "2024-01-01", "2024-02-01"], dtype=object)
     with pytest.raises(loyalty.ParseError, match=r"dates\[1\].*Unicode"):
         loyalty.rfm_summary(ids, surrogate, observation_end="2024-03-31")
     with pytest.raises(loyalty.ParseError, match=r"dates\[1\].*Unicode"):
         loyalty.rfm_summary(ids, surrogate.tolist(), observation_end="2024-03-31")
+
+
+def test_malformed_inputs_raise_loyalty_errors():
+    dates = ["2024-01-01", "2024-01-02", "2024-01-03"]
+    end = "2024-12-31"
+    # Ids of mixed types, whatever the container.
+    for ids in ([1, "1", 2], pd.Series([1, "1", 2]), pd.Series(["b", 1, "a"])):
+        with pytest.raises(loyalty.InvalidDataError, match="mixed types"):
+            loyalty.rfm_summary(ids, dates, observation_end=end)
+    # Shapes other than one column.
+    with pytest.raises(loyalty.InvalidDataError, match=r"customer_ids.*shape \(2, 2\)"):
+        loyalty.rfm_summary(np.array([[1, 1], [2, 2]]), dates + ["2024-01-04"], observation_end=end)
+    with pytest.raises(loyalty.InvalidDataError, match=r"customer_ids.*shape \(\)"):
+        loyalty.rfm_summary(np.int64(1), ["2024-01-01"], observation_end=end)
+    with pytest.raises(loyalty.InvalidDataError, match=r"dates.*shape \(1, 3\)"):
+        loyalty.rfm_summary([1], np.array([dates]), observation_end=end)
+    with pytest.raises(loyalty.InvalidDataError, match=r"values.*shape \(1, 3\)"):
+        loyalty.rfm_summary([1, 1, 1], dates, np.array([[1.0, 2.0, 3.0]]), observation_end=end)
+    # Values that are not real numbers.
+    for values in ([1.0, "x", 2.0], [1 + 1j, 2, 3], {"a": 1}):
+        with pytest.raises(loyalty.InvalidDataError, match="real numbers"):
+            loyalty.rfm_summary([1, 1, 1], dates, values, observation_end=end)
+    # A newline does not make two dates out of one.
+    with pytest.raises(loyalty.LengthMismatchError):
+        loyalty.rfm_summary([1, 1, 2], ["2024-01-01\n2024-01-05", "2024-01-09"], observation_end=end)
+
+
+def test_datetime64_units_outside_seconds_to_nanoseconds():
+    days = np.array(["2024-01-01", "2024-01-05"], dtype="datetime64[D]")
+    expected = loyalty.rfm_summary([1, 1], days, observation_end="2024-01-31", period="D")
+    for unit in ("h", "m"):
+        got = loyalty.rfm_summary([1, 1], days.astype(f"datetime64[{unit}]"), observation_end="2024-01-31", period="D")
+        pd.testing.assert_frame_equal(got, expected)
+    # Units below nanoseconds reach only weeks from 1970 (picoseconds:
+    # 1970-01-01 and 1970-01-04T12:00).
+    picos = np.array([0, 3 * 86_400 * 10**12 + 43_200 * 10**12], dtype=np.int64).view("datetime64[ps]")
+    early = loyalty.rfm_summary([1, 1], picos, observation_end="1970-01-31", period="D")
+    assert early.loc[1, "recency"] == 3.0
+    # numpy's cast to seconds would wrap this around to 1969.
+    far = np.array([0, 2**63 - 1], dtype=np.int64).view("datetime64[D]")
+    with pytest.raises(loyalty.InvalidDataError, match=r"years 1 to 9999.*rows \[1\]"):
+        loyalty.rfm_summary([1, 1], far, observation_end=None, period="D")
 
 
 def test_master_log_summary_is_sane():

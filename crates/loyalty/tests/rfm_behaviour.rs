@@ -591,6 +591,62 @@ fn ticks_of_every_unit_give_the_same_days() {
 }
 
 #[test]
+fn sums_beyond_the_largest_float_name_customers() {
+    let ids = [1i64, 1, 1, 2, 2];
+    let days = [0i64, 1, 2, 0, 1];
+    let values = [1.0, 1.7e308, 1.7e308, 1.0, 2.0];
+    let options = RfmOptions {
+        period: Period::Day,
+        observation_end: Some(Moment::DayNumber(10)),
+        ..RfmOptions::default()
+    };
+    let err =
+        rfm_summary(&ids, DateColumn::DayNumbers(&days), Some(&values), &options).unwrap_err();
+    assert_eq!(rows_of(&err), vec![0]);
+    // The same values in one period overflow too, on the grouping path.
+    let unsorted = [2i64, 2, 1, 1, 1];
+    let err = rfm_summary(
+        &unsorted,
+        DateColumn::DayNumbers(&[0, 1, 0, 1, 1]),
+        Some(&[1.0, 1.0, 1.0, 1.7e308, 1.7e308]),
+        &options,
+    )
+    .unwrap_err();
+    assert_eq!(rows_of(&err), vec![0]);
+}
+
+#[test]
+fn empty_text_dates_are_missing() {
+    let err = rfm_summary(
+        &[1i64, 1, 2],
+        DateColumn::Text(&["2024-01-01", " ", ""]),
+        None,
+        &opts(Period::Day, "2024-01-31"),
+    )
+    .unwrap_err();
+    assert_eq!(rows_of(&err), vec![1, 2]);
+}
+
+#[test]
+fn aware_ticks_past_year_9999_locally_are_rejected() {
+    // 9999-12-30T22:00:01Z is 10000-01-01 in a zone 14 hours ahead, and past
+    // the last instant jiff holds.
+    let seconds = [253_399_622_400i64, 253_402_207_201];
+    let options = RfmOptions {
+        tz: Some("+14:00".to_string()),
+        ..RfmOptions::default()
+    };
+    let err = rfm_summary(
+        &[1i64, 1],
+        DateColumn::UnixTicks(&seconds, TimeUnit::Second),
+        None,
+        &options,
+    )
+    .unwrap_err();
+    assert_eq!(rows_of(&err), vec![1]);
+}
+
+#[test]
 fn dictionary_dates_match_text() {
     let dictionary = ["2024-01-09", "2024-01-01", "not a date", "2024-01-05"];
     let codes = [1u32, 0, 3, 0];

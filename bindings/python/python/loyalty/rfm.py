@@ -35,14 +35,29 @@ def _moment(value: Optional[DateLike]) -> Optional[str]:
 def _codes(customer_ids: Any) -> Tuple[np.ndarray, Any]:
     """Return int64 ids as they are (uniques ``None``), or factorise other ids
     into int64 codes ordered like the sorted distinct ids."""
-    ids = customer_ids if isinstance(customer_ids, (pd.Series, pd.Index)) else np.asarray(customer_ids)
-    if getattr(ids, "ndim", 1) != 1:
-        ids = np.asarray(ids).reshape(-1)
+    if not isinstance(customer_ids, (pd.Series, pd.Index, np.ndarray)):
+        # numpy would turn [1, "1"] into two equal strings: look at the
+        # Python objects first.
+        customer_ids = _one_dimensional(customer_ids, "customer_ids", dtype=object)
+    ids = customer_ids
+    _check_one_dimensional(ids, "customer_ids")
     dtype = ids.dtype
     if isinstance(dtype, np.dtype) and (
         dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize < 8)
     ):
         return np.ascontiguousarray(np.asarray(ids), dtype=np.int64), None
+    kind = pd.api.types.infer_dtype(ids, skipna=True)
+    if kind.startswith("mixed"):
+        raise InvalidDataError(
+            f"invalid data in customer_ids: ids of mixed types ({kind}) cannot be ordered; "
+            "pass ids of one type, e.g. all str or all int"
+        )
+    if kind == "integer" and isinstance(dtype, np.dtype) and dtype.kind == "O":
+        # Python ints in an object array: int64 ids when they fit.
+        try:
+            return _codes(np.asarray(ids, dtype=np.int64))
+        except OverflowError:
+            pass
     try:
         codes, uniques = pd.factorize(ids, sort=True)
     except TypeError as err:
@@ -58,6 +73,22 @@ def _codes(customer_ids: Any) -> Tuple[np.ndarray, Any]:
             "drop or fill the rows without a customer id"
         )
     return np.ascontiguousarray(codes, dtype=np.int64), uniques
+
+
+def _one_dimensional(values: Any, name: str, dtype: Any = None) -> np.ndarray:
+    """Return ``values`` as a 1-D numpy array, rejecting other shapes."""
+    array = np.asarray(values, dtype=dtype) if dtype is not None else np.asarray(values)
+    _check_one_dimensional(array, name)
+    return array
+
+
+def _check_one_dimensional(values: Any, name: str) -> None:
+    ndim = getattr(values, "ndim", 1)
+    if ndim != 1:
+        raise InvalidDataError(
+            f"invalid data in {name}: expected one value per transaction (a 1-D array), "
+            f"got shape {getattr(values, 'shape', ())}; pass one column"
+        )
 
 
 def _dates(dates: Any, tz: Optional[str]) -> Tuple[Any, str, Optional[str]]:
@@ -78,10 +109,9 @@ def _dates(dates: Any, tz: Optional[str]) -> Tuple[Any, str, Optional[str]]:
             return _ticks(stamps, "utc", tz or str(index.tz))
         values = dates.to_numpy(dtype=object)
     else:
-        values = np.asarray(dates)
+        values = _one_dimensional(dates, "dates")
         if values.dtype.kind == "M":
-            return _ticks(values.reshape(-1), "naive", tz)
-        values = values.reshape(-1)
+            return _ticks(values, "naive", tz)
     if values.dtype.kind == "O":
         # The core reads str objects in place; `_object_texts` is the way
         # back when it cannot.
@@ -106,7 +136,23 @@ def _ticks(stamps: np.ndarray, zone: str, tz: Optional[str]) -> Tuple[Any, str, 
     """Return a datetime64 array as int64 ticks with its kind, e.g.
     ``"naive_us"``; units coarser than seconds become seconds."""
     unit = np.datetime_data(stamps.dtype)[0]
+    finer = {"ps": 10**3, "fs": 10**6, "as": 10**9}
+    if unit in finer:
+        # Sub-nanosecond units: floor to nanoseconds, keeping NaT.
+        ticks = stamps.view(np.int64)
+        nanos = np.where(np.isnat(stamps), np.iinfo(np.int64).min, ticks // finer[unit])
+        return np.ascontiguousarray(nanos), f"{zone}_ns", tz
     if unit not in ("s", "ms", "us", "ns"):
+        # numpy's cast wraps around silently outside its range, so dates
+        # outside years 1 to 9999 are rejected in their own unit first.
+        low, high = np.datetime64("0001-01-01", unit), np.datetime64("9999-12-31", unit)
+        outside = np.flatnonzero(~np.isnat(stamps) & ((stamps < low) | (stamps > high)))
+        if outside.size:
+            raise InvalidDataError(
+                f"invalid data in dates: timestamps must fall in years 1 to 9999, e.g. "
+                f"{stamps[outside[0]]} (rows {outside[:10].tolist()}); "
+                "drop or correct the out-of-range dates"
+            )
         stamps, unit = stamps.astype("datetime64[s]"), "s"
     return np.ascontiguousarray(stamps.view(np.int64)), f"{zone}_{unit}", tz
 
@@ -134,10 +180,11 @@ def _check_encodable(texts: list) -> None:
 
 
 def _date_text(value: Any) -> str:
-    """Text of one date object; missing values become "" (a parse error)."""
+    """Text of one date object; missing values become "", which the core
+    reports as a missing date."""
     if isinstance(value, str):
         return value
-    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         return value.isoformat()
@@ -220,7 +267,15 @@ def rfm_summary(
     codes, uniques = _codes(customer_ids)
     date_values, kind, tz = _dates(dates, tz)
     if values is not None:
-        values = np.ascontiguousarray(np.asarray(values, dtype=np.float64).reshape(-1))
+        try:
+            array = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError) as err:
+            raise InvalidDataError(
+                f"invalid data in values: transaction values must be real numbers ({err}); "
+                "convert the column to float first"
+            ) from None
+        _check_one_dimensional(array, "values")
+        values = np.ascontiguousarray(array)
     if isinstance(period, (int, float, np.integer, np.floating)) and not isinstance(period, bool):
         period = repr(float(period))
 
@@ -243,6 +298,9 @@ def rfm_summary(
         if result is None:
             # Not all str, or few shared objects: pass the dates as text.
             date_values, kind = _object_texts(date_values)
+    if kind == "joined" and len(date_values[1]) != len(codes):
+        # Lengths differ: the list lets the core name the mismatch.
+        date_values, kind = date_values[1], "text"
     if kind == "joined":
         joined, texts = date_values
         if not joined.isascii():

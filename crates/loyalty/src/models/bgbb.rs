@@ -224,8 +224,8 @@ impl BetaGeoBetaBinom {
         log_lead.exp() * hyp2f1_one(dl + n + 1.0, g + dl + n + 1.0, 1.0 / (1.0 + d))
     }
 
-    /// DERT of each customer with discount rate `discount_rate` per
-    /// transaction opportunity; see [`BetaGeoBetaBinom::dert_one`].
+    /// Returns the DERT of each customer with discount rate `discount_rate`
+    /// per transaction opportunity (see [`BetaGeoBetaBinom::dert_one`]).
     ///
     /// # Errors
     /// As [`validate`], and [`Error::InvalidParameter`] for a rate not > 0

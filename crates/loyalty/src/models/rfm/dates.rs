@@ -118,6 +118,16 @@ impl TimeUnit {
         }
     }
 
+    /// Name of the unit, plural, for messages.
+    fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Second => "seconds",
+            TimeUnit::Millisecond => "milliseconds",
+            TimeUnit::Microsecond => "microseconds",
+            TimeUnit::Nanosecond => "nanoseconds",
+        }
+    }
+
     /// Whole seconds of a tick count, rounded down.
     fn seconds(self, ticks: i64) -> i64 {
         match self {
@@ -292,21 +302,21 @@ pub(crate) fn day_numbers(column: DateColumn<'_>, settings: &DateSettings) -> Re
             let tz = require_tz(settings, || {
                 values
                     .first()
-                    .map(|n| format!("{n} {unit:?}s since 1970-01-01T00:00Z"))
+                    .map(|n| format!("{n} {} since 1970-01-01T00:00Z", unit.name()))
             })?;
             let utc_days = check_day_range(values, unit, unit.days(values))?;
             if *tz == TimeZone::UTC {
                 return Ok(utc_days);
             }
-            Ok(values
+            // jiff's range ends a few hours before 10000-01-01 UTC; instants
+            // past it, and local dates in year 10000, are out of range.
+            let local_days = values
                 .iter()
-                .zip(&utc_days)
-                .map(|(&n, &utc_day)| {
-                    // jiff's range ends a few hours before 10000-01-01 UTC,
-                    // so the UTC day is used for those last hours.
-                    Timestamp::from_second(unit.seconds(n)).map_or(utc_day, |ts| aware_day(ts, tz))
+                .map(|&n| {
+                    Timestamp::from_second(unit.seconds(n)).map_or(i64::MAX, |ts| aware_day(ts, tz))
                 })
-                .collect())
+                .collect();
+            check_day_range(values, unit, local_days)
         }
         DateColumn::NaiveTicks(values, unit) => {
             check_not_missing(values)?;
@@ -418,6 +428,17 @@ pub(crate) fn moment_day(moment: &Moment, what: &str, settings: &DateSettings) -
 fn text_days(texts: &[&str], settings: &DateSettings) -> Result<Vec<i64>> {
     if let Some(days) = plain_text_days(texts, settings) {
         return Ok(days);
+    }
+    let missing: Vec<usize> = (0..texts.len())
+        .filter(|&i| texts[i].trim().is_empty())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::invalid_rows(
+            "dates",
+            "dates are missing (empty text, None or NaN)",
+            &missing,
+            "drop or fill the rows without a date",
+        ));
     }
     let mut parsed = Vec::with_capacity(texts.len());
     let mut failed: Vec<(usize, String)> = Vec::new();
@@ -651,8 +672,10 @@ fn check_day_range(ticks: &[i64], unit: TimeUnit, days: Vec<i64>) -> Result<Vec<
     Err(Error::invalid_rows(
         "dates",
         format!(
-            "timestamps must fall in years 1 to 9999, e.g. {} {unit:?}s since 1970-01-01",
-            ticks[bad[0]]
+            "timestamps must fall in years 1 to 9999 (in the declared zone), e.g. {} \
+             {} since 1970-01-01",
+            ticks[bad[0]],
+            unit.name()
         ),
         &bad,
         "drop or correct the out-of-range dates",

@@ -271,6 +271,25 @@ impl<K> SummaryBuilder<K> {
     pub(super) fn finish_slots(mut self, customer_id: Vec<K>) -> Result<RfmSummary<K>> {
         self.scale(0..customer_id.len());
         let s = &mut self.summary;
+        // Values are finite, but their sums can pass the largest float.
+        let holdout_monetary = s.holdout.as_ref().and_then(|h| h.monetary_value.as_ref());
+        let all_finite = |m: Option<&Vec<f64>>| {
+            m.is_none_or(|m| m.iter().fold(0.0, |acc, &x| acc + x * 0.0) == 0.0)
+        };
+        if !(all_finite(s.monetary_value.as_ref()) && all_finite(holdout_monetary)) {
+            let overflowed: Vec<usize> = (0..customer_id.len())
+                .filter(|&c| {
+                    let finite = |m: Option<&Vec<f64>>| m.is_none_or(|m| m[c].is_finite());
+                    !(finite(s.monetary_value.as_ref()) && finite(holdout_monetary))
+                })
+                .collect();
+            return Err(Error::invalid_rows(
+                "transaction values",
+                "the values of some customers' periods add up beyond the largest float (1.8e308)",
+                &overflowed,
+                "rescale the values, e.g. to thousands",
+            ));
+        }
         s.customer_id = customer_id;
         if s.holdout.is_some() && s.t.iter().any(|&t| t < 0.0) {
             let keep: Vec<bool> = s.t.iter().map(|&t| t >= 0.0).collect();
