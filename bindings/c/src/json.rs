@@ -22,10 +22,16 @@ type Failure = (LoyaltyStatus, String);
 type Handler = fn(&str, &Value) -> Option<Result<Value, Failure>>;
 
 thread_local! {
-    /// Names of the arguments read while the current request is handled,
-    /// so that names the function does not know (such as a misspelt
-    /// `"methd"`) are rejected instead of falling back to defaults.
-    static READ: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    /// The arguments read while the current request is handled, as (address
+    /// of the JSON object read from, name). Names the function does not know,
+    /// such as a misspelt `"methd"`, are then rejected instead of falling
+    /// back to defaults, at the top level and inside nested objects.
+    static READ: RefCell<BTreeSet<(usize, String)>> = const { RefCell::new(BTreeSet::new()) };
+}
+
+/// Address of a JSON value, the key of [`READ`].
+fn address(value: &Value) -> usize {
+    std::ptr::from_ref(value) as usize
 }
 
 /// Dispatches one request.
@@ -36,6 +42,20 @@ pub fn call(request: &str) -> Result<String, Failure> {
             format!("request is not valid JSON: {e}"),
         )
     })?;
+    if let Some(object) = req.as_object() {
+        let extra: Vec<&String> = object
+            .keys()
+            .filter(|k| *k != "function" && *k != "args")
+            .collect();
+        if !extra.is_empty() {
+            return Err((
+                LoyaltyStatus::InvalidParameter,
+                format!(
+                    "unknown request fields {extra:?}; a request has \"function\" and \"args\""
+                ),
+            ));
+        }
+    }
     let function = req.get("function").and_then(Value::as_str).ok_or_else(|| {
         (
             LoyaltyStatus::Parse,
@@ -65,42 +85,80 @@ pub fn call(request: &str) -> Result<String, Failure> {
     ))
 }
 
-/// Rejects a request with arguments the function did not read. After a
-/// failure the names are added to its message, since a misspelt name is a
-/// likely cause of a missing argument.
+/// Rejects a request with arguments the function did not read: names in
+/// `args`, and in nested objects the function read names from. After a
+/// missing argument, the unread names are added to the message, since a
+/// misspelt name is a likely cause. Other failures are returned as they are,
+/// because the function stopped before reading the rest.
 fn check_unread(
     function: &str,
     args: &Value,
     result: Result<Value, Failure>,
 ) -> Result<Value, Failure> {
-    let unread: Vec<&String> = READ.with(|read| {
-        let read = read.borrow();
-        args.as_object()
-            .map(|object| object.keys().filter(|k| !read.contains(*k)).collect())
-            .unwrap_or_default()
-    });
+    let read = READ.with(|read| read.borrow().clone());
+    let objects: BTreeSet<usize> = read.iter().map(|(object, _)| *object).collect();
+    let mut unread = Vec::new();
+    unread_names(args, "", true, &read, &objects, &mut unread);
     if unread.is_empty() {
         return result;
     }
-    let read: Vec<String> = READ.with(|read| read.borrow().iter().cloned().collect());
     match result {
-        Ok(_) => Err((
-            LoyaltyStatus::InvalidParameter,
-            format!(
-                "unknown arguments {unread:?} for function {function:?}; it read {read:?}, and \
-                 docs/c-api.md lists each function's arguments"
-            ),
-        )),
-        Err((status, message)) => Err((
+        Ok(_) => {
+            let known: BTreeSet<&String> = read.iter().map(|(_, name)| name).collect();
+            Err((
+                LoyaltyStatus::InvalidParameter,
+                format!(
+                    "unknown arguments {unread:?} for function {function:?}; it read {known:?}, \
+                     and docs/c-api.md lists each function's arguments"
+                ),
+            ))
+        }
+        Err((status, message)) if message.starts_with("missing argument") => Err((
             status,
             format!("{message} (arguments {unread:?} are unknown to function {function:?})"),
         )),
+        Err(failure) => Err(failure),
+    }
+}
+
+/// Collects the names not read in `value` and the objects nested in it, as
+/// dotted paths. An object is checked when it is the top level or when the
+/// function read a name from it.
+fn unread_names(
+    value: &Value,
+    path: &str,
+    top: bool,
+    read: &BTreeSet<(usize, String)>,
+    objects: &BTreeSet<usize>,
+    unread: &mut Vec<String>,
+) {
+    match value {
+        Value::Object(map) => {
+            let checked = top || objects.contains(&address(value));
+            for (name, inner) in map {
+                let inner_path = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                if checked && !read.contains(&(address(value), name.clone())) {
+                    unread.push(inner_path.clone());
+                }
+                unread_names(inner, &inner_path, false, read, objects, unread);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                unread_names(item, &format!("{path}[{i}]"), false, read, objects, unread);
+            }
+        }
+        _ => {}
     }
 }
 
 /// Returns an argument's value, if given, and records that it was read.
 pub(crate) fn peek<'a>(args: &'a Value, name: &str) -> Option<&'a Value> {
-    READ.with(|read| read.borrow_mut().insert(name.to_string()));
+    READ.with(|read| read.borrow_mut().insert((address(args), name.to_string())));
     args.get(name)
 }
 
@@ -166,6 +224,42 @@ mod tests {
         .unwrap_err();
         assert!(err.contains("missing argument \"detractors\""), "{err}");
         assert!(err.contains("\"detractor\""), "{err}");
+    }
+
+    #[test]
+    fn unknown_name_in_nested_object_is_rejected() {
+        // "alpha" at the top level is not the "alpha" read inside "sbg".
+        let base = json!({"margin": 100.0, "discount_rate": 0.1,
+                          "sbg": {"alpha": 1.0, "beta": 2.0}});
+        assert!(call(json!({"function": "clv", "args": base})).is_ok());
+        let mut extra = base.clone();
+        extra["sbg"]["gamma"] = json!(5.0);
+        let err = call(json!({"function": "clv", "args": extra})).unwrap_err();
+        assert!(err.contains("\"sbg.gamma\""), "{err}");
+        let mut top = base.clone();
+        top["alpha"] = json!(9.0);
+        let err = call(json!({"function": "clv", "args": top})).unwrap_err();
+        assert!(err.contains("\"alpha\""), "{err}");
+        let err = call(json!({"function": "bgnbd_predict", "args": {
+            "params": {"r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.4, "bb": 1.0},
+            "frequency": [1.0], "recency": [1.0], "T": [2.0], "t": 1.0
+        }}))
+        .unwrap_err();
+        assert!(err.contains("bb"), "{err}");
+    }
+
+    #[test]
+    fn other_failures_do_not_blame_unread_names() {
+        let err =
+            call(json!({"function": "nps", "args": {"scores": [0, 5, 9, 11], "method": "wald"}}))
+                .unwrap_err();
+        assert!(!err.contains("unknown"), "{err}");
+    }
+
+    #[test]
+    fn unknown_request_field_is_rejected() {
+        let err = call(json!({"function": "nps", "arg": {"scores": [9]}})).unwrap_err();
+        assert!(err.contains("\"arg\""), "{err}");
     }
 
     #[test]

@@ -75,6 +75,7 @@ fn bgnbd_fit(args: &Value) -> Result<Value, Failure> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct BetaGeoParams {
     r: f64,
     alpha: f64,
@@ -101,6 +102,7 @@ fn pareto_fit(args: &Value) -> Result<Value, Failure> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ParetoParams {
     r: f64,
     alpha: f64,
@@ -157,6 +159,7 @@ fn sbg_fit(args: &Value) -> Result<Value, Failure> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SbgParams {
     alpha: f64,
     beta: f64,

@@ -80,7 +80,10 @@ impl InnerScheme {
 }
 
 /// One construct (latent variable, composite): its name, items and mode.
+/// Unknown fields are rejected, so that a misspelt `"mode"` is not read as
+/// the default mode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConstructSpec {
     /// Construct name, e.g. "Satisfaction".
     pub name: String,
