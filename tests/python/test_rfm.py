@@ -273,6 +273,27 @@ def test_object_column_errors_name_rows():
         loyalty.rfm_summary(ids, surrogate.tolist(), observation_end="2024-03-31")
 
 
+def test_unsorted_ids_of_every_kind_agree():
+    # Unsorted dense integer ids and factorised text ids are grouped by a
+    # counting sort, sparse integer ids by a hash map, sorted ids in one
+    # pass: all must give the same summary.
+    rng = np.random.default_rng(11)
+    ids = rng.integers(100, 400, 5000)
+    days = np.datetime64("2023-01-01") + rng.integers(0, 500, 5000)
+    values = rng.gamma(2.0, 20.0, 5000)
+    end = "2024-06-30"
+    order = np.argsort(ids, kind="stable")
+    expected = loyalty.rfm_summary(ids[order], days[order], values[order], observation_end=end, period="W")
+    dense = loyalty.rfm_summary(ids, days, values, observation_end=end, period="W")
+    pd.testing.assert_frame_equal(dense, expected)
+    sparse = loyalty.rfm_summary(ids * 10**12, days, values, observation_end=end, period="W")
+    np.testing.assert_array_equal(sparse.index.to_numpy(), expected.index.to_numpy() * 10**12)
+    np.testing.assert_array_equal(sparse.to_numpy(), expected.to_numpy())
+    text = loyalty.rfm_summary(ids.astype(str), days, values, observation_end=end, period="W")
+    np.testing.assert_array_equal(text.index.to_numpy(), expected.index.astype(str).to_numpy())
+    np.testing.assert_array_equal(text.to_numpy(), expected.to_numpy())
+
+
 def test_malformed_inputs_raise_loyalty_errors():
     dates = ["2024-01-01", "2024-01-02", "2024-01-03"]
     end = "2024-12-31"

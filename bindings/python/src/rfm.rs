@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyStringMethods};
 
 use loyalty::models::rfm::{
-    rfm_summary, DateColumn, Moment, Period, RfmOptions, RfmSummary, TimeUnit,
+    rfm_summary, rfm_summary_coded, DateColumn, Moment, Period, RfmOptions, RfmSummary, TimeUnit,
 };
 use loyalty::Error;
 
@@ -53,12 +53,13 @@ enum Dates<'py> {
 /// `"naive_<unit>"` / `"utc_<unit>"` (an int64 array of ticks, unit `s`,
 /// `ms`, `us` or `ns`).
 /// Returns a dict of numpy arrays keyed by column name, `customer_id` holding
-/// the ids or codes of the summarised customers. `None` means that the
+/// the ids or codes of the summarised customers. With `n_codes`, the ids
+/// are dense codes `0..n_codes`, grouped without hashing. `None` means that the
 /// caller must pass the dates another way: when `"joined"` text splits into more dates
 /// than there are ids (a date contains a newline), or when `"objects"` holds
 /// something other than str or mostly distinct objects.
 #[pyfunction]
-#[pyo3(signature = (customer_ids, dates, values, *, date_kind, observation_end, period, calibration_end, tz, date_format))]
+#[pyo3(signature = (customer_ids, dates, values, *, date_kind, observation_end, period, calibration_end, tz, date_format, n_codes=None))]
 #[allow(clippy::too_many_arguments)]
 fn rfm_summary_codes<'py>(
     py: Python<'py>,
@@ -71,6 +72,7 @@ fn rfm_summary_codes<'py>(
     calibration_end: Option<String>,
     tz: Option<String>,
     date_format: Option<String>,
+    n_codes: Option<usize>,
 ) -> PyResult<Option<Bound<'py, PyDict>>> {
     let options = RfmOptions {
         period: Period::parse(period).py()?,
@@ -158,10 +160,41 @@ fn rfm_summary_codes<'py>(
         }
     };
 
-    let summary = py
-        .detach(|| rfm_summary(ids, column, values, &options))
-        .py()?;
+    // Dense codes are grouped by a counting sort instead of a hash map.
+    let dense = match n_codes {
+        Some(n_codes) => Some((0, n_codes)),
+        None => dense_unsorted(ids),
+    };
+    let summary = match dense {
+        Some((offset, n_codes)) => {
+            let codes: Vec<u32> = ids
+                .iter()
+                .map(|&id| u32::try_from(id.wrapping_sub(offset)).unwrap_or(u32::MAX))
+                .collect();
+            py.detach(|| rfm_summary_coded(&codes, n_codes, column, values, &options))
+                .py()?
+                .map_ids(|code| i64::from(code) + offset)
+        }
+        None => py
+            .detach(|| rfm_summary(ids, column, values, &options))
+            .py()?,
+    };
     to_dict(py, summary).map(Some)
+}
+
+/// Returns the smallest id and the span of unsorted integer ids that span at
+/// most a few times as many values as there are rows, so that they can be
+/// grouped as dense codes. Sorted ids, which the core reads in one pass, and
+/// sparse ids give `None`.
+fn dense_unsorted(ids: &[i64]) -> Option<(i64, usize)> {
+    if ids.windows(2).all(|pair| pair[0] <= pair[1]) {
+        return None;
+    }
+    let low = *ids.iter().min()?;
+    let high = *ids.iter().max()?;
+    let span = u64::try_from(i128::from(high) - i128::from(low) + 1).ok()?;
+    let limit = (4 * ids.len() as u64 + 1024).min(u64::from(u32::MAX));
+    (span <= limit).then_some((low, span as usize))
 }
 
 /// Distinct texts of an object array of str and the code of each row, or

@@ -2,7 +2,8 @@
 //! order invariance.
 
 use loyalty::models::rfm::{
-    rfm_summary, DateColumn, Moment, Period, RfmLog, RfmOptions, RfmSummary, TimeUnit,
+    rfm_summary, rfm_summary_coded, DateColumn, Moment, Period, RfmLog, RfmOptions, RfmSummary,
+    TimeUnit,
 };
 use loyalty::Error;
 use proptest::prelude::*;
@@ -547,6 +548,58 @@ fn order_of_three_values_in_a_period_does_not_change_the_sum() {
     assert_eq!(sorted.monetary_value, Some(vec![1e16 + 2.0]));
     let general = summarise_unsorted(&ids, &days, Some(&values), &options).unwrap();
     assert_same(&sorted, &general);
+}
+
+proptest! {
+    /// Dense codes grouped by a counting sort give the summary of the same
+    /// codes as ids, to the bit, sorted or not, errors included.
+    #[test]
+    fn coded_summary_equals_generic(
+        rows in dense_log_rows(),
+        period in periods(),
+        calibration in prop::option::of(0i64..12),
+        shuffle in any::<bool>(),
+    ) {
+        let mut rows = rows;
+        if !shuffle {
+            rows.sort_by_key(|r| r.0);
+        }
+        let codes: Vec<u32> = rows.iter().map(|r| u32::from(r.0) * 2).collect();
+        let days: Vec<i64> = rows.iter().map(|r| 19_000 + i64::from(r.1)).collect();
+        let values: Vec<f64> = rows.iter().map(|r| DENSE_VALUES[usize::from(r.2)]).collect();
+        let options = RfmOptions {
+            period,
+            observation_end: Some(Moment::DayNumber(19_040)),
+            calibration_end: calibration.map(|c| Moment::DayNumber(19_000 + c)),
+            ..RfmOptions::default()
+        };
+        let column = DateColumn::DayNumbers(&days);
+        let coded = rfm_summary_coded(&codes, 8, column, Some(&values), &options);
+        let generic = rfm_summary(&codes, column, Some(&values), &options);
+        match (coded, generic) {
+            (Ok(a), Ok(b)) => {
+                prop_assert_eq!(&a.customer_id, &b.customer_id);
+                let a8 = a.map_ids(|c| c as u8);
+                let b8 = b.map_ids(|c| c as u8);
+                assert_same(&a8, &b8);
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => prop_assert!(false, "paths disagree: {:?} vs {:?}", a.map(|s| s.len()), b.map(|s| s.len())),
+        }
+    }
+}
+
+#[test]
+fn codes_outside_n_codes_name_rows() {
+    let err = rfm_summary_coded(
+        &[0, 3, 1, 4],
+        3,
+        DateColumn::DayNumbers(&[0, 1, 2, 3]),
+        None,
+        &RfmOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(rows_of(&err), vec![1, 3]);
 }
 
 #[test]

@@ -290,6 +290,8 @@ def rfm_summary(
             calibration_end=_moment(calibration_end),
             tz=tz,
             date_format=date_format,
+            # Factorised ids are dense codes, grouped without hashing.
+            n_codes=None if uniques is None else len(uniques),
         )
 
     result = None

@@ -33,6 +33,38 @@ impl CustomerGroups {
         }
     }
 
+    /// Groups rows by dense codes `0..n_codes` (checked by the caller) in
+    /// one counting sort, without hashing. Codes without rows are left out.
+    /// Each customer's rows keep their input order.
+    pub(super) fn from_codes(codes: &[u32], n_codes: usize) -> Self {
+        let mut counts = vec![0usize; n_codes];
+        for &code in codes {
+            counts[code as usize] += 1;
+        }
+        // Positions of the codes that have rows; `slot[code]` is the next
+        // free position of its customer.
+        let mut starts = Vec::new();
+        let mut slot = vec![0usize; n_codes];
+        let mut position = 0;
+        for (code, &count) in counts.iter().enumerate() {
+            if count > 0 {
+                starts.push(position);
+                slot[code] = position;
+                position += count;
+            }
+        }
+        starts.push(position);
+        let mut order = vec![0usize; codes.len()];
+        for (row, &code) in codes.iter().enumerate() {
+            order[slot[code as usize]] = row;
+            slot[code as usize] += 1;
+        }
+        CustomerGroups {
+            starts,
+            order: Some(order),
+        }
+    }
+
     /// Number of customers.
     pub(super) fn len(&self) -> usize {
         self.starts.len() - 1

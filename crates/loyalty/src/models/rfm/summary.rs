@@ -41,6 +41,20 @@ pub struct Holdout {
 }
 
 impl<K> RfmSummary<K> {
+    /// Returns the summary with each customer id mapped by `f`, such as
+    /// codes back to the ids they encode.
+    pub fn map_ids<J>(self, f: impl FnMut(K) -> J) -> RfmSummary<J> {
+        RfmSummary {
+            period: self.period,
+            customer_id: self.customer_id.into_iter().map(f).collect(),
+            frequency: self.frequency,
+            recency: self.recency,
+            t: self.t,
+            monetary_value: self.monetary_value,
+            holdout: self.holdout,
+        }
+    }
+
     /// Number of customers.
     pub fn len(&self) -> usize {
         self.customer_id.len()
