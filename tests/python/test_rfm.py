@@ -231,9 +231,9 @@ def test_bad_rows_raise_naming_rows():
 
 
 def test_object_columns_agree_with_text():
-    # Text columns are read as str objects, coded by identity; these cases
-    # exercise shared objects, equal texts in distinct objects, columns of
-    # mostly distinct texts (which go back to joined text) and non-str cells.
+    # Text columns are read as str objects and coded by identity. The cases
+    # cover shared objects, equal texts in distinct objects, and columns of
+    # mostly distinct texts, which go back to joined text.
     rng = np.random.default_rng(7)
     days = rng.integers(0, 400, 6000)
     texts = [str(np.datetime64("2023-01-01") + int(d)) for d in days]

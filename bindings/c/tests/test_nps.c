@@ -73,6 +73,7 @@ int main(void) {
                           "\"promoters\":100,\"methd\":\"wald\"}}",
                           &response) == LOYALTY_STATUS_INVALID_PARAMETER,
         "unknown argument rejected");
+  CHECK(response != NULL, "unknown argument has an error body");
   CHECK(response != NULL && strstr(response, "methd") != NULL, "unknown argument named");
   loyalty_string_free(response);
 

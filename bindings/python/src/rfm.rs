@@ -56,7 +56,7 @@ enum Dates<'py> {
 /// the ids or codes of the summarised customers. With `n_codes`, the ids
 /// are dense codes `0..n_codes`, grouped without hashing. `None` means that the
 /// caller must pass the dates another way: when `"joined"` text splits into more dates
-/// than there are ids (a date contains a newline), or when `"objects"` holds
+/// than there are ids (a date contains a newline), or when `"objects"` contains
 /// something other than str or mostly distinct objects.
 #[pyfunction]
 #[pyo3(signature = (customer_ids, dates, values, *, date_kind, observation_end, period, calibration_end, tz, date_format, n_codes=None))]

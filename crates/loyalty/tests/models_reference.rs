@@ -475,6 +475,7 @@ fn bgbb_dert_equals_discounted_period_sum() {
     let ln_beta = |a: f64, b: f64| ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b);
     let (a, b, g, d) = (1.204, 0.75, 0.657, 2.783);
     let m = BetaGeoBetaBinom::new(a, b, g, d).unwrap();
+
     for &(x, t_x, n) in &[
         (0.0, 0.0, 6.0),
         (2.0, 4.0, 6.0),
@@ -503,6 +504,7 @@ fn bgbb_dert_equals_discounted_period_sum() {
             close_rel(m.dert_one(rate, x, t_x, n), sum, 1e-9, "DERT");
         }
     }
+
     let dert = m.dert(0.1, &[0.0, 6.0], &[0.0, 6.0], &[6.0, 6.0]).unwrap();
     assert!(dert[1] > dert[0]);
     assert!(m.dert(0.0, &[1.0], &[1.0], &[6.0]).is_err());

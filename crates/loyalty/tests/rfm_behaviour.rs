@@ -438,18 +438,17 @@ proptest! {
     }
 }
 
-/// A log with many same-day rows: (customer, day offset, value index).
-/// Values come from a short list with ties and zeros of both signs, so that
-/// periods hold three or more values in every order.
+/// Generates logs with many same-day rows: (customer, day offset, value
+/// index). Values come from a short list with ties and zeros of both signs,
+/// so periods often contain three or more values, in any order.
 fn dense_log_rows() -> impl Strategy<Value = Vec<(u8, u8, u8)>> {
     prop::collection::vec((0u8..4, 0u8..12, 0u8..6), 1..80)
 }
 
 const DENSE_VALUES: [f64; 6] = [0.0, -0.0, 1.0, 1.0, 1e16, 1e16];
 
-/// The summary through the general path: the rows of a sorted log moved so
-/// that customer ids are no longer ascending, with each customer's rows in
-/// their original order.
+/// Summarises a sorted log through the general path. The customers are put
+/// in descending id order, and each customer's rows keep their order.
 fn summarise_unsorted(
     ids: &[u8],
     days: &[i64],
@@ -492,10 +491,10 @@ fn assert_same(a: &RfmSummary<u8>, b: &RfmSummary<u8>) {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1024))]
 
-    /// A log sorted by customer is summarised in one pass (`sorted.rs`); the
+    /// A log sorted by customer is summarised in one pass (`sorted.rs`). The
     /// same rows in another customer order go through the grouping and the
-    /// per-customer sort. Both must agree to the bit, with and without
-    /// values and a calibration end, whatever the order within a customer.
+    /// per-customer sort. Both must agree to the bit, with and without values
+    /// and a calibration end, whatever the order within a customer.
     #[test]
     fn sorted_pass_equals_general_path(
         rows in dense_log_rows(),
@@ -533,7 +532,7 @@ proptest! {
 }
 
 #[test]
-fn order_of_three_values_in_a_period_does_not_change_the_sum() {
+fn period_sum_ignores_value_order() {
     // In floating point (1e16 + 1) + 1 is 1e16 but (1 + 1) + 1e16 is
     // 1e16 + 2: the rows of a period are added smallest first on every path.
     let ids = [7u8, 7, 7, 7];
@@ -615,6 +614,7 @@ fn ticks_of_every_unit_give_the_same_days() {
         &options,
     )
     .unwrap();
+
     for (unit, scale) in [
         (TimeUnit::Millisecond, 1_000),
         (TimeUnit::Microsecond, 1_000_000),
@@ -626,6 +626,7 @@ fn ticks_of_every_unit_give_the_same_days() {
         assert_eq!(naive, reference, "{unit:?}");
     }
     assert_eq!(reference.recency, vec![0.0, 1.0]);
+
     // Zone-aware ticks are converted to the declared zone before flooring:
     // 2019-12-31T23:59:59Z is 2020-01-01 in Paris.
     let paris = RfmOptions {

@@ -214,8 +214,8 @@ def rfm_summary(
     Args:
         customer_ids: one id per transaction (int or str; numpy array, list or
             pandas Series).
-        dates: one date per transaction: numpy ``datetime64`` (read as int64
-            nanoseconds without copying), a pandas Series of Timestamps, naive
+        dates: one date per transaction: numpy ``datetime64`` in any unit
+            (``s`` to ``ns`` read as int64 ticks without copying), a pandas Series of Timestamps, naive
             or tz-aware, Python datetimes or dates, or strings. Strings follow
             ``date_format``; without it ISO 8601 (``2024-03-05``,
             ``2024-03-05T14:30:00+01:00``), ``20240305`` and ``2024/03/05`` are

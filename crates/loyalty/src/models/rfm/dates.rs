@@ -78,7 +78,7 @@ pub enum TimeUnit {
     Second,
     /// Milliseconds (`datetime64[ms]`).
     Millisecond,
-    /// Microseconds (`datetime64[us]`, the default of pandas 3).
+    /// Microseconds (`datetime64[us]`, the unit pandas 3 gives parsed text).
     Microsecond,
     /// Nanoseconds (`datetime64[ns]`).
     Nanosecond,

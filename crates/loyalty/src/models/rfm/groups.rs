@@ -125,7 +125,7 @@ fn ascending_runs<K: Ord>(customer_ids: &[K]) -> Option<Vec<usize>> {
 
 /// Groups rows in any order: ids are interned to codes in first-seen order,
 /// ranked, and the row numbers counting-sorted by rank. Codes are `u32`, so a
-/// log holds at most 2^32 distinct customers.
+/// log can have at most 2^32 distinct customers.
 fn counting_sort<K: Ord + Hash + Eq>(customer_ids: &[K]) -> CustomerGroups {
     let mut codes: Vec<u32> = Vec::with_capacity(customer_ids.len());
     let mut seen: FxHashMap<&K, u32> = FxHashMap::default();
@@ -200,7 +200,7 @@ mod tests {
     }
 
     #[test]
-    fn unsorted_log_is_grouped_by_id_keeping_row_order() {
+    fn unsorted_log_keeps_row_order() {
         let ids = ["b", "a", "c", "a", "b"];
         let groups = CustomerGroups::new(&ids);
         assert!(groups.order.is_some());

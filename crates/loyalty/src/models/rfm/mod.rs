@@ -143,12 +143,12 @@ where
     log.summarise_groups(customer_ids, &CustomerGroups::new(customer_ids))
 }
 
-/// [`rfm_summary`] of customers given as dense codes `0..n_codes`, such as
-/// the codes of a factorised or categorical column, or integer ids minus
-/// their minimum. Rows are grouped by a counting sort on the codes, without
-/// the hash map of [`rfm_summary`], which takes about a third of the time
-/// of an unsorted log there. The summary's ids are the codes of the
-/// customers with transactions, ascending.
+/// Summarises a log as [`rfm_summary`] does, for customers given as dense
+/// codes `0..n_codes`: the codes of a factorised or categorical column, or
+/// integer ids minus their minimum. Rows are grouped by a counting sort on
+/// the codes, without the hash map of [`rfm_summary`], which takes about a
+/// third of the time of an unsorted log there. The summary's ids are the
+/// codes of the customers with transactions, ascending.
 ///
 /// # Errors
 /// As [`rfm_summary`], and [`Error::InvalidData`] naming the rows whose code

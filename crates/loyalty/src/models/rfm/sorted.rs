@@ -1,10 +1,10 @@
 //! The summary of a log sorted by customer, in one pass without branches.
 //!
 //! Order systems usually export logs sorted by customer and date (the CDNOW
-//! master log is). For them the summary needs no grouping: one pass over the
+//! master log is). For them the summary needs no grouping. One pass over the
 //! rows keeps a running tally of the current customer and writes its columns
-//! at the customer's slot on every row, so the slot contains the final values
-//! after the customer's last row. Customer and period changes fall at random
+//! to the customer's slot on every row. After the customer's last row, the
+//! slot therefore contains the final values. Customer and period changes fall at random
 //! rows; a mispredicted branch on each would cost more than the arithmetic,
 //! so the pass computes both outcomes and selects.
 //!
@@ -89,7 +89,7 @@ struct Log<'a, K> {
     end: i64,
 }
 
-/// Where the pass writes: the columns, and per customer its first row and
+/// Output of the pass: the columns, and per customer its first row and
 /// whether its rows were out of order.
 struct Out<'a> {
     columns: Columns<'a>,
@@ -97,8 +97,8 @@ struct Out<'a> {
     disordered: &'a mut [bool],
 }
 
-/// The pass over the rows. `VALUES`: the log has values; `HOLDOUT`: there is
-/// a calibration end, so periods after `end` are possible.
+/// Runs the pass over the rows. `VALUES` is true when the log has values, and
+/// `HOLDOUT` when there is a calibration end (so periods after `end` occur).
 fn pass<K: PartialEq, const VALUES: bool, const HOLDOUT: bool>(
     log: &Log<'_, K>,
     index: impl Fn(i64) -> i64,
